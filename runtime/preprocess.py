@@ -1,0 +1,75 @@
+"""The contract between a drawing and the model, done the way MNIST itself was made.
+
+MNIST digits were cropped to their ink, scaled (aspect kept, anti-aliased) to fit a 20x20 box and
+placed in a 28x28 field with their centre of mass at the centre. Doing exactly that to a drawing
+makes a digit drawn small, large or off-centre look like the same MNIST digit to the model.
+Export writes these constants into the model's metadata and the engine checks them at load time.
+"""
+
+import numpy as np
+from PIL import Image
+
+IMAGE_SIZE = 28  # the model's input is IMAGE_SIZE x IMAGE_SIZE x 1
+DIGIT_BOX = 20  # the longest side of the ink is scaled to this many pixels
+POLARITY = "white-on-black"  # ink is 1.0, background 0.0
+VALUE_RANGE = (0.0, 1.0)
+INK_THRESHOLD = 0.15  # ink darker than this (as a fraction of full ink) is ignored when cropping
+MIN_CONTRAST = 0.1  # an image file whose ink differs from its background by less is blank
+
+
+def to_model_input(ink: np.ndarray) -> np.ndarray | None:
+    """Turn a 2-D ink image (0 = background, 1 = ink; float in [0, 1] or uint8) into the model's
+    28x28 float32 input, or None when there is no ink: an empty canvas gets no prediction.
+    """
+    ink = np.asarray(ink)
+    full_ink = 255.0 if ink.dtype == np.uint8 else 1.0
+    rows = np.flatnonzero((ink > INK_THRESHOLD * full_ink).any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero((ink[rows[0] : rows[-1] + 1] > INK_THRESHOLD * full_ink).any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / full_ink
+    digit = _fit_in_box(crop)
+    return _centre_by_mass(digit)
+
+
+def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
+    """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
+
+    The background is the median of the border pixels; whichever way the ink differs from it
+    becomes 1.0, so dark-on-light scans and light-on-dark screenshots both work. A picture with
+    no contrast is all background.
+    """
+    gray = np.asarray(gray, dtype=np.float32) / 255.0
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    background = float(np.median(border))
+    ink = gray - background if background < 0.5 else background - gray
+    strongest = float(ink.max())
+    if strongest < MIN_CONTRAST:
+        return np.zeros_like(gray)
+    return np.clip(ink / strongest, 0.0, 1.0)
+
+
+def _fit_in_box(crop: np.ndarray) -> np.ndarray:
+    """Scale so the longest side is DIGIT_BOX pixels, keeping the aspect ratio.
+
+    Pillow's BOX filter averages the area each output pixel covers: the anti-aliasing MNIST has.
+    """
+    height, width = crop.shape
+    scale = DIGIT_BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = Image.fromarray(np.ascontiguousarray(crop)).resize(size, Image.Resampling.BOX)
+    return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
+
+
+def _centre_by_mass(digit: np.ndarray) -> np.ndarray:
+    """Place the digit in the 28x28 field with its centre of mass at the centre, as MNIST does,
+    without letting any ink fall outside the field."""
+    height, width = digit.shape
+    mass = float(digit.sum())
+    centre_y = float((digit.sum(axis=1) * (np.arange(height) + 0.5)).sum()) / mass
+    centre_x = float((digit.sum(axis=0) * (np.arange(width) + 0.5)).sum()) / mass
+    top = int(np.clip(round(IMAGE_SIZE / 2 - centre_y), 0, IMAGE_SIZE - height))
+    left = int(np.clip(round(IMAGE_SIZE / 2 - centre_x), 0, IMAGE_SIZE - width))
+    field = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
+    field[top : top + height, left : left + width] = digit
+    return field
