@@ -5,7 +5,6 @@ message instead of deep inside training.
 """
 
 import gzip
-import hashlib
 import os
 import zipfile
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from runtime.errors import DigitsError
+from training.files import sha256_of_files
 
 DATA_ENV = "MNIST_DATA"
 IMAGE_SHAPE = (28, 28)
@@ -56,9 +56,9 @@ def load_mnist(data: str | os.PathLike | None = None) -> Mnist:
     if path is None:
         return _load_keras_download()
     if path.is_dir():
-        return _validated(_read_idx_folder(path), str(path), _sha256_of_files(_idx_paths(path)))
+        return _validated(_read_idx_folder(path), str(path), sha256_of_files(_idx_paths(path)))
     if path.is_file():
-        return _validated(_read_npz(path), str(path), _sha256_of_files([path]))
+        return _validated(_read_npz(path), str(path), sha256_of_files([path]))
     raise DataError(f"MNIST data not found: {path} (expected a .npz file or a folder of IDX files)")
 
 
@@ -74,7 +74,7 @@ def _load_keras_download() -> Mnist:
         ) from error
     cached = Path(keras.utils.get_file("mnist.npz", origin="", cache_subdir="datasets"))
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _validated(arrays, "keras.datasets.mnist", _sha256_of_files([cached]))
+    return _validated(arrays, "keras.datasets.mnist", sha256_of_files([cached]))
 
 
 def _read_npz(path: Path) -> dict[str, np.ndarray]:
@@ -135,13 +135,3 @@ def _validated(arrays: dict[str, np.ndarray], source: str, sha256: str) -> Mnist
         if y.max() >= NUM_CLASSES:
             raise DataError(f"{source}: y_{split} has label {y.max()}, expected 0..9")
     return Mnist(**arrays, source=source, sha256=sha256)
-
-
-def _sha256_of_files(paths: list[Path]) -> str:
-    """One digest for the whole data set: of the file itself, or of the IDX files in order."""
-    digest = hashlib.sha256()
-    for path in paths:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()

@@ -1,5 +1,6 @@
 """Atomic file writes, so an interrupted run leaves the previous good file in place."""
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -19,6 +20,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        tmp.chmod(0o644)  # mkstemp makes it private; the result is an ordinary shared file
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
@@ -26,3 +28,13 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def sha256_of_files(paths: list[Path]) -> str:
+    """One digest over the files' bytes in order: of a single file, or of a data set's files."""
+    digest = hashlib.sha256()
+    for path in paths:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()

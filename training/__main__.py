@@ -1,0 +1,96 @@
+"""digits-train: train the digit model on MNIST; write it and its report to an artifacts folder."""
+
+import argparse
+import json
+import os
+import sys
+from dataclasses import fields, replace
+from pathlib import Path
+
+from runtime.errors import DigitsError
+
+DEFAULT_OUT = Path("artifacts")
+MODEL_FILE = "model.keras"
+REPORT_FILE = "training_report.json"
+FIGURE_FILE = "training_report.png"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    from training.model import ARCHITECTURES
+    from training.train import TrainConfig
+
+    defaults = TrainConfig()
+    parser = argparse.ArgumentParser(
+        prog="digits-train", description="Train the digit classifier on MNIST."
+    )
+    parser.add_argument(
+        "--data",
+        help="MNIST as a Keras-layout .npz or a folder of the four IDX files (gzipped or not); "
+        "default: $MNIST_DATA, else Keras's download",
+    )
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="artifacts folder")
+    parser.add_argument("--arch", dest="architecture", choices=sorted(ARCHITECTURES))
+    parser.add_argument("--epochs", type=_positive_int)
+    parser.add_argument("--batch-size", type=_positive_int)
+    parser.add_argument("--learning-rate", type=float)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--val-split", type=_fraction, help="share of training images held out")
+    parser.add_argument(
+        "--patience", type=_positive_int, help="early stopping: epochs without improvement"
+    )
+    parser.add_argument(
+        "--limit", type=_positive_int, help="use only the first N train and test images"
+    )
+    parser.set_defaults(**{f.name: None for f in fields(defaults)})
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except DigitsError as error:
+        print(f"digits-train: error: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"digits-train: error: cannot write to {args.out}: {error}", file=sys.stderr)
+        return 2
+
+
+def run(args: argparse.Namespace) -> int:
+    from training.data import load_mnist
+    from training.files import atomic_write, atomic_write_text
+    from training.report import build_report, save_figure, summary_table
+    from training.train import TrainConfig, train
+
+    overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
+    config = replace(TrainConfig(), **{k: v for k, v in overrides.items() if v is not None})
+    data = load_mnist(args.data)
+    result = train(config, data)
+    report = build_report(config, data, result)
+
+    atomic_write(args.out / MODEL_FILE, lambda tmp: result.model.save(tmp))
+    atomic_write_text(args.out / REPORT_FILE, json.dumps(report, indent=2) + "\n")
+    atomic_write(args.out / FIGURE_FILE, lambda tmp: save_figure(report, tmp))
+    print(summary_table(report))
+    print(f"wrote {args.out / MODEL_FILE}, {REPORT_FILE} and {FIGURE_FILE}")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""What a training run produced, for people and for the export step: JSON, a figure, a table."""
+
+import platform
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from training.data import Mnist
+from training.model import NUM_CLASSES, multiply_adds
+from training.train import TrainConfig, TrainResult
+
+
+def build_report(config: TrainConfig, data: Mnist, result: TrainResult) -> dict:
+    predicted = result.test_probabilities.argmax(axis=1)
+    confusion = _confusion(result.test_labels, predicted)
+    per_class = np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
+    return {
+        "architecture": config.architecture,
+        "test_accuracy": float((predicted == result.test_labels).mean()),
+        "test_images": len(result.test_labels),
+        "per_class_accuracy": {str(d): round(float(a), 5) for d, a in enumerate(per_class)},
+        "confusion_matrix": confusion.tolist(),
+        "parameters": int(result.model.count_params()),
+        "multiply_adds": multiply_adds(result.model),
+        "epochs_run": result.epochs_run,
+        "epochs_max": config.epochs,
+        "train_seconds": round(result.seconds, 1),
+        "history": result.history,
+        "config": asdict(config),
+        "data": {"source": data.source, "sha256": data.sha256},
+        "versions": _versions(),
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def summary_table(report: dict) -> str:
+    """The few figures a person wants at the end of a run, as an aligned table."""
+    rows = [
+        ("architecture", report["architecture"]),
+        ("test accuracy", f"{report['test_accuracy']:.2%} of {report['test_images']}"),
+        ("worst digit", _worst_digit(report["per_class_accuracy"])),
+        ("parameters", f"{report['parameters']:,}"),
+        ("multiply-adds", f"{report['multiply_adds']:,} per image"),
+        ("epochs", f"{report['epochs_run']} of {report['epochs_max']}"),
+        ("training time", f"{report['train_seconds'] / 60:.1f} min"),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
+
+
+def save_figure(report: dict, path: Path) -> None:
+    """Loss and accuracy curves beside the confusion matrix."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    history = report["history"]
+    epochs = range(1, len(history["loss"]) + 1)
+    figure, (loss_axes, accuracy_axes, confusion_axes) = plt.subplots(1, 3, figsize=(16, 4.8))
+    for axes, metric in ((loss_axes, "loss"), (accuracy_axes, "accuracy")):
+        axes.plot(epochs, history[metric], label="train (augmented)")
+        if f"val_{metric}" in history:
+            axes.plot(epochs, history[f"val_{metric}"], label="validation")
+        axes.set(xlabel="epoch", title=metric)
+        axes.grid(alpha=0.3)
+        axes.legend()
+    confusion = np.array(report["confusion_matrix"])
+    confusion_axes.imshow(np.log1p(confusion), cmap="Blues")
+    for (true, guess), count in np.ndenumerate(confusion):
+        if count:
+            colour = "white" if true == guess else "black"
+            confusion_axes.text(
+                guess, true, count, ha="center", va="center", fontsize=7, color=colour
+            )
+    confusion_axes.set(
+        xticks=range(NUM_CLASSES),
+        yticks=range(NUM_CLASSES),
+        xlabel="predicted",
+        ylabel="true",
+        title=f"test accuracy {report['test_accuracy']:.2%}",
+    )
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, format="png")
+    plt.close(figure)
+
+
+def _confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    np.add.at(confusion, (labels.astype(np.int64), predicted.astype(np.int64)), 1)
+    return confusion
+
+
+def _worst_digit(per_class: dict[str, float]) -> str:
+    digit = min(per_class, key=per_class.get)
+    return f"{digit} ({per_class[digit]:.2%})"
+
+
+def _versions() -> dict[str, str]:
+    import tensorflow as tf
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+    }
