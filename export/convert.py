@@ -1,0 +1,60 @@
+"""Keras -> ONNX with tf2onnx, and the parity check that proves the conversion is faithful.
+
+tf2onnx's `from_keras` fails on Keras 3 models (it relies on Keras 2 internals such as
+`output_names`), so we trace the model's inference call as a `tf.function` and convert that with
+`from_function`. Tracing with training=False is also what drops training-only behaviour, and
+tf2onnx's optimiser folds batch norm into the convolutions.
+"""
+
+import keras
+import numpy as np
+import onnx
+import onnxruntime as ort
+import tensorflow as tf
+import tf2onnx
+
+from runtime.engine import INPUT_NAME, OUTPUT_NAME
+from runtime.errors import DigitsError
+from runtime.preprocess import IMAGE_SIZE
+
+OPSET = 17
+PARITY_TOLERANCE = 1e-4  # max abs difference between Keras and ONNX fp32 probabilities
+
+
+class ExportError(DigitsError):
+    """The model could not be exported faithfully."""
+
+
+def keras_to_onnx(model: keras.Model) -> onnx.ModelProto:
+    """Convert to an ONNX graph with input `image` [N, 28, 28, 1] and output `probabilities`."""
+    spec = tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 1], tf.float32, name=INPUT_NAME)
+
+    @tf.function(input_signature=[spec])
+    def serve(image):
+        # A dict output makes tf2onnx name the graph output after its key.
+        return {OUTPUT_NAME: model(image, training=False)}
+
+    proto, _ = tf2onnx.convert.from_function(serve, input_signature=[spec], opset=OPSET)
+    try:
+        onnx.checker.check_model(proto, full_check=True)
+    except onnx.checker.ValidationError as error:
+        raise ExportError(f"tf2onnx produced an invalid ONNX model: {error}") from error
+    return proto
+
+
+def parity_difference(model: keras.Model, proto: onnx.ModelProto, images: np.ndarray) -> float:
+    """Largest absolute difference between Keras's and onnxruntime's probabilities on `images`."""
+    expected = model.predict(images, batch_size=500, verbose=0)
+    session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
+    actual = session.run(None, {INPUT_NAME: images})[0]
+    return float(np.abs(expected - actual).max())
+
+
+def check_parity(model: keras.Model, proto: onnx.ModelProto, images: np.ndarray) -> float:
+    difference = parity_difference(model, proto, images)
+    if not difference <= PARITY_TOLERANCE:
+        raise ExportError(
+            f"ONNX and Keras disagree by {difference:.2e} on {len(images)} test images "
+            f"(tolerance {PARITY_TOLERANCE:.0e}); the conversion is not faithful"
+        )
+    return difference

@@ -1,0 +1,78 @@
+"""What an exported model says about itself, in ONNX metadata_props and in a model card.
+
+The runtime reads these through onnxruntime's `custom_metadata_map`, so it needs no `onnx`
+package; the contract keys (`runtime.engine.CONTRACT`) are checked when a model is loaded.
+"""
+
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+import onnx
+
+from runtime.engine import CONTRACT
+from training.files import sha256_of_files
+
+
+def describe(
+    *,
+    keras_model: Path,
+    training_data_sha256: str,
+    evaluation_data_sha256: str,
+    precision: str,
+) -> dict[str, str]:
+    """The metadata every exported model carries, apart from its own test accuracy."""
+    import onnxruntime
+    import tensorflow as tf
+    import tf2onnx
+
+    return {
+        **CONTRACT,
+        "precision": precision,
+        "source_keras_sha256": sha256_of_files([keras_model]),
+        "training_data_sha256": training_data_sha256,
+        "evaluation_data_sha256": evaluation_data_sha256,
+        "versions": (
+            f"python {platform.python_version()}, tensorflow {tf.__version__}, "
+            f"tf2onnx {tf2onnx.__version__}, onnx {onnx.__version__}, "
+            f"onnxruntime {onnxruntime.__version__}"
+        ),
+        "exported": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def with_metadata(model: onnx.ModelProto, metadata: dict[str, str]) -> onnx.ModelProto:
+    """A copy of `model` whose metadata_props are exactly `metadata`."""
+    tagged = onnx.ModelProto()
+    tagged.CopyFrom(model)
+    del tagged.metadata_props[:]
+    onnx.helper.set_model_props(tagged, metadata)
+    return tagged
+
+
+def model_card(models: dict[str, tuple[dict[str, str], int]]) -> str:
+    """A short Markdown card for the published models: {file name: (metadata, size in bytes)}."""
+    lines = ["# digits models", ""]
+    lines += [
+        "Handwritten-digit classifiers exported by `digits-export`. Input `image`: float32",
+        "[N, 28, 28, 1], white ink on black in [0, 1], prepared by `runtime/preprocess.py`;",
+        "output `probabilities`: [N, 10] for the digits 0-9.",
+        "",
+        "| file | precision | MNIST test accuracy | size |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, (meta, size) in models.items():
+        lines.append(
+            f"| `{name}` | {meta['precision']} | {float(meta['test_accuracy']):.2%} "
+            f"| {size / 1024:.1f} KiB |"
+        )
+    first = next(iter(models.values()))[0]
+    shared = [key for key in first if key not in ("precision", "test_accuracy")]
+    lines += ["", "## Provenance and settings", ""]
+    for name, (meta, _) in models.items():
+        extra = {k: v for k, v in meta.items() if k.startswith("quantization_")}
+        if extra:
+            lines.append(f"`{name}`: " + ", ".join(f"{k}={v}" for k, v in extra.items()))
+            lines.append("")
+    lines += [f"- {key}: {first[key]}" for key in shared if not key.startswith("quantization_")]
+    return "\n".join(lines) + "\n"
