@@ -5,6 +5,8 @@ what a user would, without a screen. Strokes are remembered in canvas-relative c
 that undo and window resizes re-render them faithfully.
 """
 
+import math
+
 import numpy as np
 import pygame
 
@@ -76,12 +78,25 @@ class Canvas:
                 self._draw_segment(start, end)
 
     def _draw_segment(self, start: tuple[int, int], end: tuple[int, int]) -> None:
-        """A round-capped segment: a thick line plus a disc at each end."""
-        width = self.brush_width
+        """A round-capped segment: a band the brush's width across plus a disc at each end.
+
+        Not pygame.draw.line: its thick lines are `width` tall or wide, not across, so a diagonal
+        came out up to 30% thinner than the brush and beaded at every joint.
+        """
+        radius = self.brush_width / 2
         if start != end:
-            pygame.draw.line(self.surface, INK, start, end, width)
-        pygame.draw.circle(self.surface, INK, start, width / 2)
-        pygame.draw.circle(self.surface, INK, end, width / 2)
+            length = math.dist(start, end)
+            across_x = (start[1] - end[1]) / length * radius
+            across_y = (end[0] - start[0]) / length * radius
+            band = [
+                (start[0] + across_x, start[1] + across_y),
+                (end[0] + across_x, end[1] + across_y),
+                (end[0] - across_x, end[1] - across_y),
+                (start[0] - across_x, start[1] - across_y),
+            ]
+            pygame.draw.polygon(self.surface, INK, band)
+        pygame.draw.circle(self.surface, INK, start, radius)
+        pygame.draw.circle(self.surface, INK, end, radius)
 
     def _relative(self, position: tuple[int, int]) -> Point:
         width, height = self.size

@@ -107,7 +107,10 @@ class Engine:
                 f"{self.path.name} is not a digits model: expected one input "
                 f"'{INPUT_NAME}' float [N, 28, 28, 1], got {_describe(inputs)}"
             )
-        if len(outputs) != 1 or [outputs[0].name, outputs[0].type, outputs[0].shape[1:]] != expected_out:
+        if (
+            len(outputs) != 1
+            or [outputs[0].name, outputs[0].type, outputs[0].shape[1:]] != expected_out
+        ):
             raise ModelError(
                 f"{self.path.name} is not a digits model: expected one output "
                 f"'{OUTPUT_NAME}' float [N, 10], got {_describe(outputs)}"
