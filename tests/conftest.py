@@ -1,0 +1,76 @@
+"""Shared fixtures: the real MNIST (never skipped) and a tiny ONNX model honouring the contract."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from runtime.engine import CONTRACT, INPUT_NAME, OUTPUT_NAME
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+
+@pytest.fixture(scope="session")
+def mnist_path() -> Path:
+    """The real MNIST from $MNIST_DATA; a missing variable is an error, not a skip."""
+    value = os.environ.get("MNIST_DATA")
+    if not value or not Path(value).is_file():
+        pytest.fail("set MNIST_DATA to the MNIST .npz (CI sets it to ../shared/data/mnist.npz)")
+    return Path(value)
+
+
+def build_linear_model(path: Path, weights: np.ndarray, metadata: dict[str, str]) -> Path:
+    """An ONNX model softmax(flatten(image) @ weights) with the digits signature and metadata."""
+    graph = helper.make_graph(
+        [
+            helper.make_node("Reshape", [INPUT_NAME, "flat_shape"], ["flat"]),
+            helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
+            helper.make_node("Softmax", ["logits"], [OUTPUT_NAME], axis=-1),
+        ],
+        "linear_digits",
+        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["N", 28, 28, 1])],
+        [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])],
+        [
+            numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), "flat_shape"),
+            numpy_helper.from_array(weights.astype(np.float32), "weights"),
+        ],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    helper.set_model_props(model, metadata)
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_path(tmp_path_factory) -> Path:
+    """A small random linear model: enough for tests of the engine's plumbing and the pad."""
+    weights = np.random.default_rng(0).normal(0, 0.1, (784, 10))
+    path = tmp_path_factory.mktemp("models") / "tiny.onnx"
+    return build_linear_model(path, weights, dict(CONTRACT))
+
+
+@pytest.fixture(scope="session")
+def tiny_artifacts(tmp_path_factory, mnist_path) -> Path:
+    """A small edge model really trained on a slice of MNIST (seconds), as digits-train does."""
+    from training.__main__ import main
+
+    out = tmp_path_factory.mktemp("artifacts")
+    args = ["--arch", "edge16", "--limit", "4000", "--epochs", "3", "--batch-size", "64"]
+    assert main([*args, "--data", str(mnist_path), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_export(tmp_path_factory, tiny_artifacts, mnist_path) -> Path:
+    """The tiny model published by digits-export: fp32 and int8 ONNX plus the model card."""
+    from export.__main__ import main
+
+    out = tmp_path_factory.mktemp("models")
+    args = ["--model", str(tiny_artifacts / "model.keras"), "--calibration-images", "300"]
+    assert main([*args, "--data", str(mnist_path), "--out", str(out), "--max-drop", "2"]) == 0
+    return out

@@ -1,0 +1,110 @@
+"""Export: tf2onnx conversion and parity, int8 quantization, the gate, metadata, atomic writes."""
+
+import keras
+import numpy as np
+import onnx
+import pytest
+
+from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main
+from export.convert import PARITY_TOLERANCE, keras_to_onnx, parity_difference
+from runtime.engine import CONTRACT, Engine
+from training.data import load_mnist
+from training.files import atomic_write, sha256_of_files
+from training.train import as_model_input
+
+
+@pytest.fixture(scope="module")
+def test_images(mnist_path):
+    data = load_mnist(mnist_path)
+    return as_model_input(data.x_test[:1000]), data.y_test[:1000]
+
+
+def test_from_function_conversion_is_faithful_and_clean(tiny_artifacts, test_images):
+    """Pins the conversion path that works with Keras 3: tf.function + tf2onnx.from_function."""
+    model = keras.models.load_model(tiny_artifacts / "model.keras")
+    proto = keras_to_onnx(model)
+
+    (graph_input,) = proto.graph.input
+    dims = graph_input.type.tensor_type.shape.dim
+    assert graph_input.name == "image"
+    assert not dims[0].HasField("dim_value")  # dynamic batch
+    assert [d.dim_value for d in dims[1:]] == [28, 28, 1]
+    assert [o.name for o in proto.graph.output] == ["probabilities"]
+    ops = {node.op_type for node in proto.graph.node}
+    assert not ops & {"BatchNormalization", "Mul", "Sub"}  # folded into the convolutions
+    assert not any("random" in node.name.lower() for node in proto.graph.node)
+    assert parity_difference(model, proto, test_images[0]) <= PARITY_TOLERANCE
+
+
+def test_export_publishes_both_models_with_metadata(tiny_export, tiny_artifacts, mnist_path):
+    fp32, int8 = Engine(tiny_export / FP32_FILE), Engine(tiny_export / INT8_FILE)
+    for engine, precision in ((fp32, "fp32"), (int8, "int8")):
+        meta = engine.metadata
+        assert {k: meta[k] for k in CONTRACT} == CONTRACT
+        assert meta["precision"] == precision
+        assert 0.8 < float(meta["test_accuracy"]) <= 1
+        assert meta["source_keras_sha256"] == sha256_of_files([tiny_artifacts / "model.keras"])
+        assert meta["training_data_sha256"] == load_mnist(mnist_path).sha256
+        assert "tf2onnx 1.17" in meta["versions"]
+    assert int8.metadata["quantization_quant_format"] == "QDQ"
+    assert int8.metadata["quantization_calibration_images"] == "300"
+    assert (tiny_export / INT8_FILE).stat().st_size < (tiny_export / FP32_FILE).stat().st_size / 2
+    card = (tiny_export / CARD_FILE).read_text()
+    assert f"{float(int8.metadata['test_accuracy']):.2%}" in card
+
+
+def test_int8_graph_really_is_quantized(tiny_export):
+    ops = {node.op_type for node in onnx.load(tiny_export / INT8_FILE).graph.node}
+    assert {"QuantizeLinear", "DequantizeLinear"} <= ops
+
+
+def test_gate_refuses_a_broken_calibration_and_keeps_the_old_models(
+    tiny_export, tiny_artifacts, mnist_path, monkeypatch, capsys
+):
+    before = {name: (tiny_export / name).read_bytes() for name in (FP32_FILE, INT8_FILE, CARD_FILE)}
+    from export import quantize
+
+    real = quantize.calibration_images
+    # Calibrating on nearly blank images sets activation ranges far too narrow: accuracy collapses.
+    monkeypatch.setattr(
+        quantize, "calibration_images", lambda images, count: real(images, count) * 0.02
+    )
+    args = ["--model", str(tiny_artifacts / "model.keras"), "--calibration-images", "300"]
+    assert main([*args, "--data", str(mnist_path), "--out", str(tiny_export)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("digits-export: refused: int8 accuracy") and error.count("\n") == 1
+    assert {name: (tiny_export / name).read_bytes() for name in before} == before
+
+
+@pytest.mark.parametrize("model", ["absent.keras", "corrupt.keras"])
+def test_bad_keras_model_exits_2(tmp_path, mnist_path, capsys, model):
+    (tmp_path / "corrupt.keras").write_bytes(b"PK\x03\x04 not really a zip")
+    code = main(
+        ["--model", str(tmp_path / model), "--data", str(mnist_path), "--out", str(tmp_path)]
+    )
+    assert code == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-export: error: ") and error.count("\n") == 1
+    assert not list(tmp_path.glob("*.onnx"))
+
+
+def test_interrupted_write_leaves_the_old_file_byte_identical(tmp_path):
+    target = tmp_path / "model.onnx"
+    target.write_bytes(b"the good old model")
+
+    def crash_halfway(tmp):
+        tmp.write_bytes(b"half a new mod")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, crash_halfway)
+    assert target.read_bytes() == b"the good old model"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+
+
+def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, test_images):
+    images, labels = test_images
+    probabilities = Engine(tiny_export / INT8_FILE).probabilities(images)
+    assert probabilities.shape == (1000, 10)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=0.02)
+    assert (probabilities.argmax(axis=1) == labels).mean() > 0.8

@@ -1,0 +1,77 @@
+"""Training: a short real run through the CLI, its report, bad data, augmentation and seeds."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from training.__main__ import FIGURE_FILE, MODEL_FILE, REPORT_FILE, main
+from training.augment import Augmentation, build_augmentation
+from training.model import ARCHITECTURES, build_model, multiply_adds
+
+QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, mnist_path):
+    out = tmp_path_factory.mktemp("artifacts")
+    assert main([*QUICK, "--data", str(mnist_path), "--out", str(out), "--seed", "3"]) == 0
+    return out
+
+
+def test_short_run_writes_a_loadable_model_and_a_complete_report(trained):
+    model = keras.models.load_model(trained / MODEL_FILE)
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10)
+    assert not any("random" in layer.name for layer in model.layers)
+
+    report = json.loads((trained / REPORT_FILE).read_text())
+    assert 0.1 < report["test_accuracy"] <= 1.0  # better than chance after two short epochs
+    assert report["test_images"] == 600
+    assert len(report["per_class_accuracy"]) == 10
+    confusion = np.array(report["confusion_matrix"])
+    assert confusion.shape == (10, 10) and confusion.sum() == 600
+    assert np.trace(confusion) / 600 == pytest.approx(report["test_accuracy"])
+    assert report["parameters"] == model.count_params()
+    assert report["multiply_adds"] == multiply_adds(model) > 0
+    assert report["epochs_run"] == 2 and report["train_seconds"] > 0
+    assert report["data"]["sha256"] == (
+        "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64"
+    )
+    assert {"tensorflow", "keras", "numpy", "python"} <= set(report["versions"])
+    assert (trained / FIGURE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_same_seed_gives_the_same_figures(trained, mnist_path, tmp_path):
+    again = tmp_path / "again"
+    assert main([*QUICK, "--data", str(mnist_path), "--out", str(again), "--seed", "3"]) == 0
+    first = json.loads((trained / REPORT_FILE).read_text())
+    second = json.loads((again / REPORT_FILE).read_text())
+    assert second["test_accuracy"] == pytest.approx(first["test_accuracy"], abs=0.005)
+    assert second["history"]["loss"] == pytest.approx(first["history"]["loss"], rel=1e-3)
+
+
+@pytest.mark.parametrize("data", ["missing.npz", "corrupt.npz"])
+def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, data):
+    (tmp_path / "corrupt.npz").write_bytes(b"\x00" * 100)
+    out = tmp_path / "out"
+    assert main([*QUICK, "--data", str(tmp_path / data), "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-train: error: ") and error.count("\n") == 1
+    assert not out.exists()
+
+
+def test_augmentation_changes_training_batches_only():
+    images = np.random.default_rng(0).random((8, 28, 28, 1), dtype=np.float32)
+    augmentation = build_augmentation(Augmentation(), seed=0)
+    np.testing.assert_array_equal(augmentation(images, training=False), images)
+    augmented = np.asarray(augmentation(images, training=True))
+    assert augmented.shape == images.shape
+    assert np.abs(augmented - images).mean() > 0.01
+
+
+def test_every_architecture_builds_with_the_model_contract():
+    for name in ARCHITECTURES:
+        model = build_model(name)
+        assert model.input_shape == (None, 28, 28, 1), name
+        assert model.output_shape == (None, 10), name
