@@ -6,6 +6,8 @@ makes a digit drawn small, large or off-centre look like the same MNIST digit to
 Export writes these constants into the model's metadata and the engine checks them at load time.
 """
 
+import math
+
 import numpy as np
 from PIL import Image
 
@@ -28,8 +30,7 @@ def to_model_input(ink: np.ndarray) -> np.ndarray | None:
         return None
     cols = np.flatnonzero((ink[rows[0] : rows[-1] + 1] > INK_THRESHOLD * full_ink).any(axis=0))
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / full_ink
-    digit = _fit_in_box(crop)
-    return _centre_by_mass(digit)
+    return _scale_and_centre(np.clip(crop, 0.0, 1.0))
 
 
 def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
@@ -49,27 +50,37 @@ def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     return np.clip(ink / strongest, 0.0, 1.0)
 
 
-def _fit_in_box(crop: np.ndarray) -> np.ndarray:
-    """Scale so the longest side is DIGIT_BOX pixels, keeping the aspect ratio.
+def _scale_and_centre(crop: np.ndarray) -> np.ndarray:
+    """Scale the crop so its longest side is DIGIT_BOX pixels and place it with its centre of
+    mass at the centre of the field, in one resampling.
 
-    Pillow's BOX filter averages the area each output pixel covers: the anti-aliasing MNIST has.
+    Pillow's BOX filter averages the area each output pixel covers (the anti-aliasing MNIST
+    has), and its `box` argument takes a fractional source region, so the centring is exact to
+    a fraction of a pixel: the same strokes drawn anywhere give the same input.
     """
     height, width = crop.shape
     scale = DIGIT_BOX / max(height, width)
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    resized = Image.fromarray(np.ascontiguousarray(crop)).resize(size, Image.Resampling.BOX)
-    return np.clip(np.asarray(resized, dtype=np.float32), 0.0, 1.0)
-
-
-def _centre_by_mass(digit: np.ndarray) -> np.ndarray:
-    """Place the digit in the 28x28 field with its centre of mass at the centre, as MNIST does,
-    without letting any ink fall outside the field."""
-    height, width = digit.shape
-    mass = float(digit.sum())
-    centre_y = float((digit.sum(axis=1) * (np.arange(height) + 0.5)).sum()) / mass
-    centre_x = float((digit.sum(axis=0) * (np.arange(width) + 0.5)).sum()) / mass
-    top = int(np.clip(round(IMAGE_SIZE / 2 - centre_y), 0, IMAGE_SIZE - height))
-    left = int(np.clip(round(IMAGE_SIZE / 2 - centre_x), 0, IMAGE_SIZE - width))
+    mass = float(crop.sum())
+    mass_y = float(crop.sum(axis=1) @ (np.arange(height) + 0.5)) / mass
+    mass_x = float(crop.sum(axis=0) @ (np.arange(width) + 0.5)) / mass
+    left, right, source_left, source_right = _axis(mass_x, width, scale)
+    top, bottom, source_top, source_bottom = _axis(mass_y, height, scale)
+    # The source interval reaches less than one output pixel beyond the crop: pad with paper.
+    margin = math.ceil(1 / scale) + 1
+    source = (source_left, source_top, source_right, source_bottom)
+    digit = Image.fromarray(np.pad(crop, margin)).resize(
+        (right - left, bottom - top), Image.Resampling.BOX, box=tuple(v + margin for v in source)
+    )
     field = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    field[top : top + height, left : left + width] = digit
+    field[top:bottom, left:right] = np.clip(np.asarray(digit), 0.0, 1.0)
     return field
+
+
+def _axis(mass: float, length: int, scale: float) -> tuple[int, int, float, float]:
+    """Along one axis: the output pixels [start, stop) the scaled ink covers, and the source
+    interval they sample. The centre of mass lands on the field's centre unless that would push
+    ink out of the field; then it moves just enough to keep all the ink in."""
+    target = min(max(IMAGE_SIZE / 2, mass * scale), IMAGE_SIZE - (length - mass) * scale)
+    start = max(0, math.floor(target - mass * scale))
+    stop = min(IMAGE_SIZE, math.ceil(target + (length - mass) * scale))
+    return start, stop, mass + (start - target) / scale, mass + (stop - target) / scale
