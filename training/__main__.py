@@ -10,9 +10,6 @@ from pathlib import Path
 from runtime.errors import DigitsError
 
 DEFAULT_OUT = Path("artifacts")
-MODEL_FILE = "model.keras"
-REPORT_FILE = "training_report.json"
-FIGURE_FILE = "training_report.png"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -61,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     from training.data import load_mnist
     from training.files import atomic_write, atomic_write_text
-    from training.report import build_report, save_figure, summary_table
+    from training.report import (
+        FIGURE_FILE,
+        MODEL_FILE,
+        REPORT_FILE,
+        build_report,
+        save_figure,
+        summary_table,
+    )
     from training.train import TrainConfig, train
 
     overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}

@@ -62,6 +62,7 @@ ARCHITECTURES: dict[str, Callable[[], keras.Model]] = {
     "edge16": partial(edge_cnn, (16, 32, 64), "edge16"),
     "edge24": partial(edge_cnn, (24, 48, 64), "edge24"),
     "edge32": partial(edge_cnn, (32, 48, 64), "edge32"),
+    "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
     "tutorial": tutorial_cnn,
 }
 DEFAULT_ARCHITECTURE = "edge24"

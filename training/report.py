@@ -12,6 +12,11 @@ from training.data import Mnist
 from training.model import NUM_CLASSES, multiply_adds
 from training.train import TrainConfig, TrainResult
 
+# What digits-train writes into its artifacts folder.
+MODEL_FILE = "model.keras"
+REPORT_FILE = "training_report.json"
+FIGURE_FILE = "training_report.png"
+
 
 def build_report(config: TrainConfig, data: Mnist, result: TrainResult) -> dict:
     predicted = result.test_probabilities.argmax(axis=1)
