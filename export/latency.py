@@ -60,18 +60,51 @@ def measure(
     return results
 
 
-def measure_onnx(models: dict[str, Path], **options) -> dict[str, Latency]:
-    """`measure` for ONNX files, in a fresh process without TensorFlow (see the module doc)."""
+def measure_files(models: dict[str, Path], **options) -> dict[str, Latency]:
+    """`measure` for model files (.onnx via the runtime's engine, .tflite via LiteRT), in a fresh
+    process without TensorFlow (see the module doc)."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(_measure_onnx_here, (models, options))
+        return pool.apply(_measure_files_here, (models, options))
 
 
-def _measure_onnx_here(models: dict[str, Path], options: dict) -> dict[str, Latency]:
+def _measure_files_here(models: dict[str, Path], options: dict) -> dict[str, Latency]:
+    return measure({name: runner(path) for name, path in models.items()}, **options)
+
+
+def runner(path: Path) -> Callable[[np.ndarray], np.ndarray]:
+    """A function from a float32 [N, 28, 28, 1] batch to probabilities, for either format."""
+    if path.suffix == ".tflite":
+        return LiteRtRunner(path)
     from runtime.engine import Engine
 
-    engines = {name: Engine(path) for name, path in models.items()}
-    return measure({name: engine.probabilities for name, engine in engines.items()}, **options)
+    return Engine(path).probabilities
+
+
+class LiteRtRunner:
+    """LiteRT's interpreter has fixed input shapes: keep one interpreter per batch size."""
+
+    def __init__(self, path: Path):
+        self.model = path.read_bytes()
+        self.interpreters = {}  # batch size -> (interpreter, input index, output index)
+
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        if len(images) not in self.interpreters:
+            self.interpreters[len(images)] = self._interpreter(len(images))
+        interpreter, input_index, output_index = self.interpreters[len(images)]
+        interpreter.set_tensor(input_index, images)
+        interpreter.invoke()
+        return interpreter.get_tensor(output_index)
+
+    def _interpreter(self, batch: int):
+        from ai_edge_litert.interpreter import Interpreter
+
+        interpreter = Interpreter(model_content=self.model, num_threads=1)
+        details = interpreter.get_input_details()[0]
+        interpreter.resize_tensor_input(details["index"], [batch, *details["shape"][1:]])
+        interpreter.allocate_tensors()
+        output_index = interpreter.get_output_details()[0]["index"]
+        return interpreter, details["index"], output_index
 
 
 def _times(run: Callable[[np.ndarray], object], images: np.ndarray, calls: int) -> np.ndarray:
