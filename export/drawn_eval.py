@@ -217,14 +217,14 @@ def place(strokes: list[np.ndarray], placement: Placement, side: int) -> list[np
     return [np.rint(centre + (stroke - (low + high) / 2) * scale).astype(int) for stroke in strokes]
 
 
-def render(strokes: list[np.ndarray], placement: Placement, side: int = CANVAS_SIDE) -> np.ndarray:
-    """The (side, side) uint8 ink a user makes drawing `strokes` on the pad in `placement`."""
+def render(strokes: list[np.ndarray], placement: Placement, side: int = CANVAS_SIDE) -> Canvas:
+    """The pad's canvas after a user draws `strokes` on it in `placement`."""
     canvas = Canvas((side, side), placement.brush)
     for stroke in place(strokes, placement, side):
         canvas.begin_stroke(tuple(stroke[0]))
         for point in stroke[1:]:
             canvas.extend_stroke(tuple(point))
-    return canvas.ink()
+    return canvas
 
 
 def naive_input(ink: np.ndarray) -> np.ndarray:
@@ -249,9 +249,9 @@ def evaluate(
     for placement in PLACEMENTS:
         ours, naive = [], []
         for strokes in traced:
-            ink = render(strokes, placement)
-            ours.append(to_model_input(ink))
-            naive.append(naive_input(ink))
+            canvas = render(strokes, placement)
+            ours.append(to_model_input(canvas.model_ink()))  # what the pad feeds the model
+            naive.append(naive_input(canvas.ink()))
         correct, empty = _score(probabilities, ours, labels)
         naive_correct, _ = _score(probabilities, naive, labels)
         results.append(

@@ -259,7 +259,7 @@ class Pad:
     def predict(self, live: bool = False) -> None:
         """Predict the canvas; a final (not live) result is emitted, as "clear" if it has no ink."""
         started = time.perf_counter()
-        image = preprocess.to_model_input(self.canvas.ink())
+        image = preprocess.to_model_input(self.canvas.model_ink())
         prediction = None if image is None else self.engine.predict(image)
         self.ms = (time.perf_counter() - started) * 1000
         self.predicted_at = self.clock()

@@ -93,12 +93,12 @@ def test_a_ring_is_one_closed_stroke_all_the_way_round():
 def test_a_blank_image_has_no_strokes_and_draws_nothing():
     strokes = trace_strokes(np.zeros((28, 28), dtype=np.uint8))
     assert strokes == []
-    assert to_model_input(render(strokes, PLACEMENTS[0])) is None
+    assert to_model_input(render(strokes, PLACEMENTS[0]).model_ink()) is None
 
 
 @pytest.mark.parametrize("placement", PLACEMENTS, ids=lambda p: p.name)
 def test_each_placement_draws_the_digit_at_its_size_and_place(placement: Placement):
-    ink = render(trace_strokes(shape_l()), placement, SIDE)
+    ink = render(trace_strokes(shape_l()), placement, SIDE).ink()
     rows, columns = np.nonzero(ink)
     brush = Canvas((SIDE, SIDE), placement.brush).brush_width
     height = rows.max() - rows.min() + 1
@@ -110,7 +110,7 @@ def test_each_placement_draws_the_digit_at_its_size_and_place(placement: Placeme
 def test_tracing_then_drawing_reproduces_real_digits(mnist):
     overlaps = []
     for image in mnist.x_train[:FIDELITY_IMAGES]:
-        drawn = to_model_input(render(trace_strokes(image), PLACEMENTS[0], SIDE))
+        drawn = to_model_input(render(trace_strokes(image), PLACEMENTS[0], SIDE).model_ink())
         overlaps.append(iou(drawn, to_model_input(image)))
     assert np.mean(overlaps) > MIN_MEAN_IOU
     assert min(overlaps) > MIN_IOU
