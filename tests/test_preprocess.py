@@ -15,8 +15,10 @@ FOUR = [
 ]
 
 
-def draw(strokes, box: tuple[float, float, float], canvas_side: int = 448, brush: float = 0.07):
-    """Render `strokes` (unit box) at (left, top, size) fractions of a square canvas."""
+def draw_canvas(
+    strokes, box: tuple[float, float, float], canvas_side: int = 448, brush: float = 0.07
+) -> Canvas:
+    """Draw `strokes` (unit box) at (left, top, size) fractions of a square canvas."""
     canvas = Canvas((canvas_side, canvas_side), brush_fraction=brush)
     left, top, size = box
     for stroke in strokes:
@@ -27,7 +29,12 @@ def draw(strokes, box: tuple[float, float, float], canvas_side: int = 448, brush
         canvas.begin_stroke(points[0])
         for point in points[1:]:
             canvas.extend_stroke(point)
-    return canvas.ink()
+    return canvas
+
+
+def draw(strokes, box, canvas_side: int = 448, brush: float = 0.07) -> np.ndarray:
+    """The ink the user sees."""
+    return draw_canvas(strokes, box, canvas_side, brush).ink()
 
 
 def test_empty_canvas_gives_no_input():
@@ -66,6 +73,21 @@ def test_same_strokes_scaled_give_nearly_the_same_input():
         brush = 0.07 * size / 0.5
         scaled = to_model_input(draw(FOUR, ((1 - size) / 2, (1 - size) / 2, size), brush=brush))
         assert np.abs(scaled - reference).mean() < 0.02, size
+
+
+def test_the_model_sees_the_same_digit_whatever_the_brush_and_size():
+    """On the canvas a small digit is bold and a large one thin; the model's rendering is not."""
+    reference = to_model_input(draw_canvas(FOUR, (0.2, 0.2, 0.5)).model_ink())
+    for box, brush in [((0.4, 0.4, 0.2), 0.07), ((0.05, 0.05, 0.9), 0.07), ((0.2, 0.2, 0.5), 0.15)]:
+        canvas = draw_canvas(FOUR, box, brush=brush)
+        assert np.abs(to_model_input(canvas.model_ink()) - reference).mean() < 0.02, box
+        assert np.abs(to_model_input(canvas.ink()) - reference).mean() > 0.04, box  # as seen
+
+
+def test_a_dot_is_given_to_the_model_as_drawn():
+    canvas = Canvas((200, 200))
+    canvas.begin_stroke((100, 100))
+    np.testing.assert_array_equal(canvas.model_ink(), canvas.ink())
 
 
 def test_polarity_of_image_files_is_detected():
