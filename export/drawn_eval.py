@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 from skimage.measure import approximate_polygon
 from skimage.morphology import skeletonize
 
@@ -41,6 +42,13 @@ INK_LEVEL = 0.5  # an MNIST pixel at least this bright (of 1.0) is part of the p
 SPUR_LENGTH = 1.0  # side branches shorter than this (in 28x28 pixels) are thinning noise
 SIMPLIFY_TOLERANCE = 0.2  # in 28x28 pixels: straight runs become one mouse move, as when drawn fast
 DIRECTION_LOOKBACK = 4  # skeleton steps used to judge which way the pen is heading at a junction
+# Filled loops, measured in the digit's own typical stroke half-width (the median distance from the
+# skeleton to the paper). Ink deeper inside than this is the core of a loop the pen filled in...
+BLOB_DEPTH = 1.6
+# ...if the core is at least this wide its narrowest way: thick corners, crossings and pen blots
+# are deep only in a sliver. Both chosen by looking at every digit they change in two samples
+# of 1,000 (--seed 1 and 2): lower, corners and crossings grow loops a hand would not draw.
+BLOB_WIDTH = 1.5
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,7 @@ def trace_strokes(image: np.ndarray) -> list[np.ndarray]:
     big = Image.fromarray(image).resize(
         (image.shape[1] * UPSAMPLE, image.shape[0] * UPSAMPLE), Image.Resampling.BILINEAR
     )
-    skeleton = skeletonize(np.asarray(big) > INK_LEVEL)
+    skeleton = skeletonize(_hollow_blobs(np.asarray(big) > INK_LEVEL))
     graph = _prune_spurs(_pixel_graph(skeleton), round(SPUR_LENGTH * UPSAMPLE))
     strokes = []
     for path in _walk(graph):
@@ -129,6 +137,25 @@ def trace_strokes(image: np.ndarray) -> list[np.ndarray]:
         )
         strokes.append((rows_cols[:, ::-1] + 0.5) / UPSAMPLE)
     return strokes
+
+
+def _hollow_blobs(ink: np.ndarray) -> np.ndarray:
+    """`ink` (a boolean image) with the cores of filled-in loops cut out, leaving a ring about a
+    stroke wide around each, which thins to a loop.
+
+    A bold pen, or one that circles a small loop, fills the loop's hole: a "9" whose top is a
+    solid blob. Thinning collapses a blob to a line, and the redrawn "9" becomes a "1", where a
+    person with a mouse draws the loop. Depth is judged against the digit's own stroke, so a
+    uniformly bold digit is left whole.
+    """
+    depth = ndimage.distance_transform_edt(ink)
+    half_width = float(np.median(depth[skeletonize(ink)])) if ink.any() else 0.0
+    cores, count = ndimage.label(depth > BLOB_DEPTH * half_width)
+    if not count:
+        return ink
+    widths = 2 * ndimage.maximum(ndimage.distance_transform_edt(cores), cores, range(1, count + 1))
+    blobs = np.flatnonzero(np.asarray(widths) >= BLOB_WIDTH * half_width) + 1
+    return ink & ~np.isin(cores, blobs)
 
 
 def _pixel_graph(skeleton: np.ndarray) -> dict[Pixel, set[Pixel]]:

@@ -40,6 +40,22 @@ def ring(radius: float = 7.75, half_width: float = 1.25) -> np.ndarray:
     return (np.abs(distance - radius) < half_width).astype(np.float32)
 
 
+def filled_nine() -> np.ndarray:
+    """A "9" whose loop the pen filled: a solid disc of radius 5 around (14, 9), and a stem three
+    pixels wide down its right side to y 25."""
+    y, x = np.mgrid[0:28, 0:28] + 0.5
+    image = np.hypot(x - 14, y - 9) < 5
+    image[9:25, 16:19] = True
+    return image.astype(np.uint8) * 255
+
+
+def bold_one() -> np.ndarray:
+    """A "1" written with a bold pen: a bar six pixels wide, x 11..17, from y 4 to 24."""
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[4:24, 11:17] = 255
+    return image
+
+
 def inked(image: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Whether each (x, y) point lies in an inked pixel."""
     columns, rows = np.floor(points).astype(int).T
@@ -88,6 +104,26 @@ def test_a_ring_is_one_closed_stroke_all_the_way_round():
     angles = np.sort(np.arctan2(stroke[:, 1] - 14, stroke[:, 0] - 14))
     gaps = np.diff(np.concatenate([angles, angles[:1] + 2 * np.pi]))
     assert gaps.max() < np.radians(45)
+
+
+def test_a_filled_loop_is_traced_round_as_a_hand_would_draw_it():
+    image = filled_nine()
+    strokes = trace_strokes(image)
+    assert all(inked(image, stroke).all() for stroke in strokes)
+    points = np.concatenate(strokes)
+    offsets = points - (14, 9)
+    in_disc = np.hypot(*offsets.T) < 5
+    angles = np.sort(np.arctan2(offsets[in_disc, 1], offsets[in_disc, 0]))
+    gaps = np.diff(np.concatenate([angles, angles[:1] + 2 * np.pi]))
+    assert gaps.max() < np.radians(90)  # round the centre, not a line through the blob
+
+
+def test_a_bold_straight_stroke_is_still_one_open_stroke():
+    strokes = trace_strokes(bold_one())
+    assert len(strokes) == 1
+    stroke = strokes[0]
+    assert np.linalg.norm(stroke[0] - stroke[-1]) > 10  # from end to end, not round and back
+    assert np.ptp(stroke[:, 0]) < 1  # straight down the bar's middle, not round its edge
 
 
 def test_a_blank_image_has_no_strokes_and_draws_nothing():
