@@ -1,0 +1,72 @@
+"""The whole pipeline, and the shipped model and runtime folder as users get them."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from test_runtime import drawn_png
+
+from export.__main__ import INT8_FILE
+from runtime.engine import DEFAULT_MODEL, Engine
+from runtime.preprocess import to_model_input
+from training.data import load_mnist
+from training.train import as_model_input
+
+SHIPPED_MAX_BYTES = 120 * 1024
+# The product goal is 99.6%; the shipped model is the most accurate one we measured within the
+# latency budget (see README, Benchmarks), and this pins it so it can only get better.
+SHIPPED_MIN_ACCURACY = 0.9935
+
+
+@pytest.fixture(scope="module")
+def mnist(mnist_path):
+    return load_mnist(mnist_path)
+
+
+def test_tiny_model_trained_exported_and_run_by_the_runtime_reads_real_digits(tiny_export, mnist):
+    """digits-train on a slice -> digits-export -> the runtime's preprocessing and engine."""
+    engine = Engine(tiny_export / INT8_FILE)
+    images = np.stack([to_model_input(image) for image in mnist.x_test[:1000]])
+    accuracy = (engine.probabilities(images).argmax(axis=1) == mnist.y_test[:1000]).mean()
+    assert accuracy > 0.85
+
+
+def test_shipped_model_meets_the_bar_through_the_runtime_engine(mnist):
+    engine = Engine(DEFAULT_MODEL)
+    probabilities = engine.probabilities(as_model_input(mnist.x_test))
+    accuracy = (probabilities.argmax(axis=1) == mnist.y_test).mean()
+    assert accuracy >= SHIPPED_MIN_ACCURACY
+    assert float(engine.metadata["test_accuracy"]) == pytest.approx(accuracy, abs=1e-4)
+    assert DEFAULT_MODEL.stat().st_size <= SHIPPED_MAX_BYTES
+
+
+@pytest.mark.slow
+def test_runtime_folder_works_alone_in_a_fresh_venv(tmp_path):
+    """Copy runtime/ anywhere, install its requirements.txt only, and it reads a drawing."""
+    skip_caches = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(DEFAULT_MODEL.parent.parent, tmp_path / "runtime", ignore=skip_caches)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    requirements = str(tmp_path / "runtime" / "requirements.txt")
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "-r", requirements], check=True, timeout=600
+    )
+    drawn_png(tmp_path / "seven.png")
+    clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def run(*args):
+        return subprocess.run(
+            [python, *args], cwd=tmp_path, env=clean_env, capture_output=True, text=True
+        )
+
+    predicted = run("-m", "runtime.predict", "seven.png")
+    assert predicted.returncode == 0, predicted.stderr
+    assert json.loads(predicted.stdout)["digit"] == 7
+    assert run("-m", "runtime", "--help").returncode == 0
+    for package in ("tensorflow", "keras", "onnx", "training", "export"):
+        assert run("-c", f"import {package}").returncode != 0, package
