@@ -7,6 +7,7 @@ The model is loaded before the window opens, so a bad model costs one stderr lin
 import argparse
 import json
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,10 @@ def main(argv: list[str] | None = None) -> int:
     except DigitsError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Whoever read --print-predictions went away: stop quietly, as `head` expects.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 
