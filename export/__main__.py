@@ -12,6 +12,7 @@ from pathlib import Path
 
 from runtime.engine import DEFAULT_MODEL, MODELS_DIR
 from runtime.errors import DigitsError
+from training.cli import positive_int
 
 DEFAULT_KERAS_MODEL = Path("artifacts/model.keras")
 FP32_FILE = "digits.fp32.onnx"
@@ -37,7 +38,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--calibration-images",
-        type=int,
+        type=positive_int,
         default=QuantSettings().calibration_images,
         help="training images used to calibrate int8 ranges (default %(default)s)",
     )

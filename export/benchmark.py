@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from runtime.errors import DigitsError
+from training.cli import positive_int
 
 BASELINE_ROW = "baseline fp32 ONNX"
 DEFAULT_BASELINE = Path("artifacts/tutorial/model.keras")
@@ -71,7 +72,7 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="another trained Keras model to export and measure (repeatable)",
     )
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
-    parser.add_argument("--rounds", type=int, default=7, help="timing rounds (default 7)")
+    parser.add_argument("--rounds", type=positive_int, default=7, help="timing rounds (default 7)")
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     return parser.parse_args(argv)
 

@@ -27,6 +27,7 @@ from runtime.canvas import BRUSH_FRACTION, Canvas
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 from runtime.preprocess import IMAGE_SIZE, to_model_input
+from training.cli import positive_int
 from training.data import load_mnist
 from training.files import atomic_write_text
 
@@ -369,7 +370,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
     parser.add_argument(
         "--count",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_COUNT,
         help="training images to draw (default %(default)s)",
     )
@@ -409,13 +410,6 @@ def run(args: argparse.Namespace) -> None:
             "seed": args.seed,
         }
         atomic_write_text(args.json, json.dumps(as_json(evaluation, context), indent=2) + "\n")
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from runtime.errors import DigitsError
+from training.cli import positive_int
 
 DEFAULT_OUT = Path("artifacts")
 
@@ -27,16 +28,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="artifacts folder")
     parser.add_argument("--arch", dest="architecture", choices=sorted(ARCHITECTURES))
-    parser.add_argument("--epochs", type=_positive_int)
-    parser.add_argument("--batch-size", type=_positive_int)
+    parser.add_argument("--epochs", type=positive_int)
+    parser.add_argument("--batch-size", type=positive_int)
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--val-split", type=_fraction, help="share of training images held out")
     parser.add_argument(
-        "--patience", type=_positive_int, help="early stopping: epochs without improvement"
+        "--patience", type=positive_int, help="early stopping: epochs without improvement"
     )
     parser.add_argument(
-        "--limit", type=_positive_int, help="use only the first N train and test images"
+        "--limit", type=positive_int, help="use only the first N train and test images"
     )
     parser.set_defaults(**{f.name: None for f in fields(defaults)})
     return parser.parse_args(argv)
@@ -80,13 +81,6 @@ def run(args: argparse.Namespace) -> int:
     print(summary_table(report))
     print(f"wrote {args.out / MODEL_FILE}, {REPORT_FILE} and {FIGURE_FILE}")
     return 0
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _fraction(text: str) -> float:
