@@ -15,7 +15,7 @@ import tf2onnx
 
 from runtime.engine import INPUT_NAME, OUTPUT_NAME
 from runtime.errors import DigitsError
-from runtime.preprocess import IMAGE_SIZE
+from runtime.preprocess import INPUT_SHAPE
 
 OPSET = 17
 PARITY_TOLERANCE = 1e-4  # max abs difference between Keras and ONNX fp32 probabilities
@@ -27,7 +27,7 @@ class ExportError(DigitsError):
 
 def keras_to_onnx(model: keras.Model) -> onnx.ModelProto:
     """Convert to an ONNX graph with input `image` [N, 28, 28, 1] and output `probabilities`."""
-    spec = tf.TensorSpec([None, IMAGE_SIZE, IMAGE_SIZE, 1], tf.float32, name=INPUT_NAME)
+    spec = tf.TensorSpec([None, *INPUT_SHAPE], tf.float32, name=INPUT_NAME)
 
     @tf.function(input_signature=[spec])
     def serve(image):

@@ -77,7 +77,7 @@ class Engine:
 
     def predict(self, image: np.ndarray) -> Prediction:
         """Classify one preprocessed 28x28 image (see `preprocess.to_model_input`)."""
-        batch = np.asarray(image, dtype=np.float32).reshape(1, *self.input_shape)
+        batch = np.asarray(image, dtype=np.float32).reshape(1, *preprocess.INPUT_SHAPE)
         started = time.perf_counter()
         probabilities = self.session.run(None, {INPUT_NAME: batch})[0][0]
         ms = (time.perf_counter() - started) * 1000
@@ -91,16 +91,12 @@ class Engine:
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities [N, 10] for a batch of 28x28 images in [0, 1]."""
-        batch = np.asarray(images, dtype=np.float32).reshape(-1, *self.input_shape)
+        batch = np.asarray(images, dtype=np.float32).reshape(-1, *preprocess.INPUT_SHAPE)
         return self.session.run(None, {INPUT_NAME: batch})[0]
-
-    @property
-    def input_shape(self) -> tuple[int, int, int]:
-        return (preprocess.IMAGE_SIZE, preprocess.IMAGE_SIZE, 1)
 
     def _check_signature(self) -> None:
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        expected_in = [INPUT_NAME, "tensor(float)", [*self.input_shape]]
+        expected_in = [INPUT_NAME, "tensor(float)", list(preprocess.INPUT_SHAPE)]
         expected_out = [OUTPUT_NAME, "tensor(float)", [len(LABELS)]]
         if len(inputs) != 1 or [inputs[0].name, inputs[0].type, inputs[0].shape[1:]] != expected_in:
             raise ModelError(

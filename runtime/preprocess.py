@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 IMAGE_SIZE = 28  # the model's input is IMAGE_SIZE x IMAGE_SIZE x 1
+INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)  # one image, as the model takes it after the batch axis
 DIGIT_BOX = 20  # the longest side of the ink is scaled to this many pixels
 POLARITY = "white-on-black"  # ink is 1.0, background 0.0
 VALUE_RANGE = (0.0, 1.0)

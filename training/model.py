@@ -12,10 +12,9 @@ from functools import partial
 import keras
 from keras import layers
 
-from runtime.preprocess import IMAGE_SIZE
+from runtime.preprocess import INPUT_SHAPE
 
 NUM_CLASSES = 10
-INPUT_SHAPE = (IMAGE_SIZE, IMAGE_SIZE, 1)
 
 
 def edge_cnn(widths: tuple[int, int, int], name: str) -> keras.Model:
