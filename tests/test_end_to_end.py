@@ -19,7 +19,7 @@ from training.train import as_model_input
 SHIPPED_MAX_BYTES = 120 * 1024
 # The product goal is 99.6%; the shipped model is the most accurate one we measured within the
 # latency budget (see README, Benchmarks), and this pins it so it can only get better.
-SHIPPED_MIN_ACCURACY = 0.9945
+SHIPPED_MIN_ACCURACY = 0.995
 
 
 @pytest.fixture(scope="module")

@@ -68,7 +68,7 @@ ARCHITECTURES: dict[str, Callable[[], keras.Model]] = {
     "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
     "tutorial": tutorial_cnn,
 }
-DEFAULT_ARCHITECTURE = "edge24"
+DEFAULT_ARCHITECTURE = "edge32"
 
 
 def build_model(architecture: str = DEFAULT_ARCHITECTURE) -> keras.Model:
