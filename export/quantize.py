@@ -79,6 +79,9 @@ def quantize_int8(
         onnx.save(fp32, source)
         # Shape inference and clean-up first, as onnxruntime recommends for static quantization.
         quant_pre_process(str(source), str(prepared))
+        softmax = [
+            node.name for node in onnx.load(prepared).graph.node if node.op_type == "Softmax"
+        ]
         quantize_static(
             str(prepared),
             str(quantized),
@@ -86,6 +89,9 @@ def quantize_int8(
             quant_format=QuantFormat[settings.quant_format],
             per_channel=settings.per_channel,
             reduce_range=settings.reduce_range,
+            # An 8-bit softmax output moves in steps of 1/256: confidences stop at 99.61% and
+            # small probabilities read 0. In float it costs nothing measurable.
+            nodes_to_exclude=softmax,
             calibrate_method=CalibrationMethod[settings.calibration_method],
             activation_type=QuantType[settings.activation_type],
             weight_type=QuantType[settings.weight_type],

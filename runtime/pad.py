@@ -346,7 +346,7 @@ class View:
             return
         unsure = prediction.confidence < LOW_CONFIDENCE
         self._glyph(screen, str(prediction.digit), box.digit, MUTED if unsure else TEXT)
-        percent = f"{prediction.confidence:.0%}"
+        percent = f"{prediction.confidence:.1%}"
         status = f"unsure - low confidence {percent}" if unsure else f"confidence {percent}"
         self._text(screen, status, box.status, UNSURE if unsure else TEXT)
         self._text(screen, f"{pad.ms:.1f} ms  preprocess + inference", box.timing, MUTED)
