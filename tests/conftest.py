@@ -7,7 +7,9 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from PIL import Image
 
+from runtime.canvas import Canvas
 from runtime.engine import CONTRACT, INPUT_NAME, OUTPUT_NAME
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -83,3 +85,14 @@ def tiny_export(tmp_path_factory, tiny_artifacts, mnist_path) -> Path:
     args = ["--model", str(tiny_artifacts / "model.keras"), "--calibration-images", "300"]
     assert main([*args, "--data", str(mnist_path), "--out", str(out), "--max-drop", "2"]) == 0
     return out
+
+
+def drawn_png(path, dark_on_light=True):
+    """A '7' drawn with the pad's brush, saved like a screenshot of a drawing app."""
+    canvas = Canvas((280, 280))
+    canvas.begin_stroke((70, 60))
+    for point in [(210, 60), (150, 150), (120, 230)]:
+        canvas.extend_stroke(point)
+    ink = canvas.ink()
+    Image.fromarray(255 - ink if dark_on_light else ink).convert("RGB").save(path)
+    return path

@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 import pytest
-from test_runtime import drawn_png
+from conftest import drawn_png
 
 from export.__main__ import INT8_FILE
 from runtime.engine import DEFAULT_MODEL, Engine
@@ -35,7 +35,7 @@ def test_tiny_model_trained_exported_and_run_by_the_runtime_reads_real_digits(ti
     assert accuracy > 0.85
 
 
-def test_shipped_model_meets_the_bar_through_the_runtime_engine(mnist):
+def test_shipped_model_keeps_its_accuracy_through_the_runtime_engine(mnist):
     engine = Engine(DEFAULT_MODEL)
     probabilities = engine.probabilities(as_model_input(mnist.x_test))
     accuracy = (probabilities.argmax(axis=1) == mnist.y_test).mean()

@@ -14,12 +14,12 @@ from training.train import as_model_input
 
 
 @pytest.fixture(scope="module")
-def test_images(mnist_path):
+def mnist_test_images(mnist_path):
     data = load_mnist(mnist_path)
     return as_model_input(data.x_test[:1000]), data.y_test[:1000]
 
 
-def test_from_function_conversion_is_faithful_and_clean(tiny_artifacts, test_images):
+def test_from_function_conversion_is_faithful_and_clean(tiny_artifacts, mnist_test_images):
     """Pins the conversion path that works with Keras 3: tf.function + tf2onnx.from_function."""
     model = keras.models.load_model(tiny_artifacts / "model.keras")
     proto = keras_to_onnx(model)
@@ -33,7 +33,7 @@ def test_from_function_conversion_is_faithful_and_clean(tiny_artifacts, test_ima
     ops = {node.op_type for node in proto.graph.node}
     assert not ops & {"BatchNormalization", "Mul", "Sub"}  # folded into the convolutions
     assert not any("random" in node.name.lower() for node in proto.graph.node)
-    assert parity_difference(model, proto, test_images[0]) <= PARITY_TOLERANCE
+    assert parity_difference(model, proto, mnist_test_images[0]) <= PARITY_TOLERANCE
 
 
 def test_export_publishes_both_models_with_metadata(tiny_export, tiny_artifacts, mnist_path):
@@ -102,8 +102,8 @@ def test_interrupted_write_leaves_the_old_file_byte_identical(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
 
 
-def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, test_images):
-    images, labels = test_images
+def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist_test_images):
+    images, labels = mnist_test_images
     probabilities = Engine(tiny_export / INT8_FILE).probabilities(images)
     assert probabilities.shape == (1000, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=0.02)
