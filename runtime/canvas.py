@@ -6,6 +6,7 @@ that undo, window resizes and the model's own rendering (`model_ink`) redraw the
 """
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pygame
@@ -92,10 +93,9 @@ class Canvas:
         width = MODEL_STROKE * MODEL_SIDE
         margin = width / 2 + 1
         surface = pygame.Surface(tuple(np.ceil((high - low) * scale + 2 * margin).astype(int)), 8)
-        for stroke in self.strokes:
-            placed = [tuple((np.array(p) * size - low) * scale + margin) for p in stroke]
-            for start, end in zip(placed, placed[1:] or placed, strict=False):
-                draw_segment(surface, start, end, width)
+        self._draw_strokes(
+            surface, width, lambda p: tuple((np.array(p) * size - low) * scale + margin)
+        )
         return pygame.surfarray.array2d(surface).T
 
     def ink(self) -> np.ndarray:
@@ -104,10 +104,16 @@ class Canvas:
 
     def _redraw(self) -> None:
         self.surface.fill(0)
+        self._draw_strokes(self.surface, self.brush_width, self._absolute)
+
+    def _draw_strokes(
+        self, surface: pygame.Surface, width: float, place: Callable[[Point], Point]
+    ) -> None:
+        """Every stroke onto `surface`, its points mapped to pixels by `place`."""
         for stroke in self.strokes:
-            points = [self._absolute(point) for point in stroke]
+            points = [place(point) for point in stroke]
             for start, end in zip(points, points[1:] or points, strict=False):
-                draw_segment(self.surface, start, end, self.brush_width)
+                draw_segment(surface, start, end, width)
 
     def _relative(self, position: tuple[int, int]) -> Point:
         width, height = self.size
