@@ -28,7 +28,7 @@ from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 from runtime.preprocess import IMAGE_SIZE, to_model_input
 from training.cli import positive_int
-from training.data import load_mnist
+from training.data import load_mnist, sample_indices
 from training.files import atomic_write_text
 
 PROG = "python -m export.drawn_eval"
@@ -307,14 +307,6 @@ def _score(
     return int(((predicted == labels) & drawn).sum()), int((~drawn).sum())
 
 
-def sample(population: int, count: int, seed: int) -> np.ndarray:
-    """A seeded random choice of `count` indices below `population` (all if fewer), sorted."""
-    chosen = np.random.default_rng(seed).choice(
-        population, size=min(count, population), replace=False
-    )
-    return np.sort(chosen)
-
-
 def table(evaluation: Evaluation) -> str:
     """An aligned text table: the placements, overall, the worst placement and the bar."""
     overall, worst = evaluation.overall, evaluation.worst
@@ -395,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> None:
     engine = Engine(args.model)
     data = load_mnist(args.data)
-    chosen = sample(len(data.y_train), args.count, args.seed)
+    chosen = sample_indices(len(data.y_train), args.count, args.seed)
     started = time.perf_counter()
     evaluation = evaluate(engine.probabilities, data.x_train[chosen], data.y_train[chosen])
     seconds = time.perf_counter() - started

@@ -16,6 +16,7 @@ from onnxruntime.quantization import (
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from runtime.engine import INPUT_NAME
+from training.data import sample_indices
 from training.train import as_model_input
 
 
@@ -64,10 +65,7 @@ def calibration_images(train_images: np.ndarray, count: int) -> np.ndarray:
 
     Never test images: calibrating on them would leak them into the model and flatter the gate.
     """
-    chosen = np.random.default_rng(0).choice(
-        len(train_images), min(count, len(train_images)), False
-    )
-    return as_model_input(train_images[np.sort(chosen)])
+    return as_model_input(train_images[sample_indices(len(train_images), count, seed=0)])
 
 
 def quantize_int8(

@@ -135,3 +135,11 @@ def _validated(arrays: dict[str, np.ndarray], source: str, sha256: str) -> Mnist
         if y.max() >= NUM_CLASSES:
             raise DataError(f"{source}: y_{split} has label {y.max()}, expected 0..9")
     return Mnist(**arrays, source=source, sha256=sha256)
+
+
+def sample_indices(population: int, count: int, seed: int) -> np.ndarray:
+    """A seeded random choice of `count` indices below `population` (all if fewer), sorted."""
+    chosen = np.random.default_rng(seed).choice(
+        population, size=min(count, population), replace=False
+    )
+    return np.sort(chosen)
