@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 
 from training.__main__ import main
-from training.augment import Augmentation, build_augmentation
+from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
 from training.model import ARCHITECTURES, build_model, multiply_adds
 from training.report import FIGURE_FILE, MODEL_FILE, REPORT_FILE
+from training.train import CleanFinish
 
 QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
 
@@ -61,13 +62,26 @@ def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, dat
     assert not out.exists()
 
 
-def test_augmentation_changes_training_batches_only():
+def test_augmentation_changes_training_batches_only_until_switched_off():
     images = np.random.default_rng(0).random((8, 28, 28, 1), dtype=np.float32)
-    augmentation = build_augmentation(Augmentation(), seed=0)
+    augmentation = TrainingAugmentation(Augmentation(), seed=0)
     np.testing.assert_array_equal(augmentation(images, training=False), images)
     augmented = np.asarray(augmentation(images, training=True))
     assert augmented.shape == images.shape
     assert np.abs(augmented - images).mean() > 0.01
+
+    augmentation.active.assign(0.0)
+    np.testing.assert_array_equal(augmentation(images, training=True), images)
+
+
+def test_clean_finish_switches_augmentation_off_for_the_last_epochs_only():
+    augmentation = TrainingAugmentation(Augmentation(), seed=0)
+    clean_finish = CleanFinish(augmentation, first_clean_epoch=3)
+    active = []
+    for epoch in range(5):
+        clean_finish.on_epoch_begin(epoch)
+        active.append(float(augmentation.active.numpy()))
+    assert active == [1.0, 1.0, 1.0, 0.0, 0.0]
 
 
 def test_every_architecture_builds_with_the_model_contract():

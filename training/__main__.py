@@ -37,6 +37,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--patience", type=positive_int, help="early stopping: epochs without improvement"
     )
     parser.add_argument(
+        "--label-smoothing", type=_fraction, help="share of each target spread over all classes"
+    )
+    parser.add_argument(
+        "--clean-epochs", type=_count, help="last epochs trained without augmentation"
+    )
+    parser.add_argument(
         "--limit", type=positive_int, help="use only the first N train and test images"
     )
     parser.set_defaults(**{f.name: None for f in fields(defaults)})
@@ -87,6 +93,13 @@ def _fraction(text: str) -> float:
     value = float(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
+    return value
+
+
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
     return value
 
 

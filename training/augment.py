@@ -96,12 +96,28 @@ class RandomAffine(layers.Layer):
         return ops.image.affine_transform(images, transform, fill_mode="constant")
 
 
-def build_augmentation(settings: Augmentation, seed: int) -> keras.Sequential:
-    """The augmentation pipeline, seeded so that a run is reproducible."""
-    return keras.Sequential(
-        [
-            RandomAffine(settings.rotation, settings.zoom, settings.shift, seed=seed),
-            RandomStrokeWidth(settings.thicken, settings.thin, seed=seed + 1),
-        ],
-        name="augmentation",
-    )
+class TrainingAugmentation(layers.Layer):
+    """Both transforms, seeded so that a run is reproducible, with an on/off switch.
+
+    Training switches it off for its last epochs (see `training.train.CleanFinish`); like the
+    transforms, it only acts when called with training=True.
+    """
+
+    def __init__(self, settings: Augmentation, seed: int, **kwargs):
+        super().__init__(**kwargs)
+        self.affine = RandomAffine(settings.rotation, settings.zoom, settings.shift, seed=seed)
+        self.stroke_width = RandomStrokeWidth(settings.thicken, settings.thin, seed=seed + 1)
+        self.active = self.add_weight(shape=(), initializer="ones", trainable=False, name="active")
+
+    def build(self, input_shape):
+        self.affine.build(input_shape)
+        self.stroke_width.build(input_shape)
+
+    def call(self, images, training=None):
+        if not training:
+            return images
+        return ops.cond(
+            self.active > 0,
+            lambda: self.stroke_width(self.affine(images, training=True), training=True),
+            lambda: images,
+        )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
-from training.augment import Augmentation, build_augmentation
+from training.augment import Augmentation, TrainingAugmentation
 from training.data import Mnist
 from training.model import DEFAULT_ARCHITECTURE, NUM_CLASSES, build_model
 
@@ -25,6 +25,9 @@ class TrainConfig:
     weight_decay: float = 1e-4  # AdamW, decoupled
     val_split: float = 0.1  # held out from the *training* images for early stopping
     patience: int = 6  # epochs without a better validation loss before stopping
+    # Together these two took edge32 from 99.54% to 99.62% test accuracy (seed 1; see README):
+    label_smoothing: float = 0.1  # targets 0.91/0.01: keeps the small model from overconfidence
+    clean_epochs: int = 2  # last epochs trained without augmentation (see CleanFinish)
     seed: int = 1
     limit: int | None = None  # train and test on the first N images of each, for quick runs
     augmentation: Augmentation = field(default_factory=Augmentation)
@@ -52,21 +55,20 @@ def train(config: TrainConfig, data: Mnist) -> TrainResult:
     x_train, y_train, x_val, y_val = _split(x_train, y_train, config.val_split, config.seed)
 
     classifier = build_model(config.architecture)
-    trainer = keras.Sequential(
-        [build_augmentation(config.augmentation, config.seed), classifier], name="trainer"
-    )
+    augmentation = TrainingAugmentation(config.augmentation, config.seed, name="augmentation")
+    trainer = keras.Sequential([augmentation, classifier], name="trainer")
     steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
     trainer.compile(
         optimizer=keras.optimizers.AdamW(
             _schedule(config, steps_per_epoch), weight_decay=config.weight_decay
         ),
-        loss="sparse_categorical_crossentropy",
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
         metrics=["accuracy"],
     )
-    callbacks = []
+    callbacks = [CleanFinish(augmentation, first_clean_epoch=config.epochs - config.clean_epochs)]
     validation = None
     if len(x_val):
-        validation = (as_model_input(x_val), y_val)
+        validation = (as_model_input(x_val), _one_hot(y_val))
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=config.patience, restore_best_weights=True
@@ -76,7 +78,7 @@ def train(config: TrainConfig, data: Mnist) -> TrainResult:
     started = time.perf_counter()
     fitted = trainer.fit(
         as_model_input(x_train),
-        y_train,
+        _one_hot(y_train),
         batch_size=config.batch_size,
         epochs=config.epochs,
         validation_data=validation,
@@ -94,6 +96,27 @@ def train(config: TrainConfig, data: Mnist) -> TrainResult:
         test_probabilities=probabilities,
         test_labels=y_test,
     )
+
+
+class CleanFinish(keras.callbacks.Callback):
+    """Switches the augmentation off from `first_clean_epoch` on.
+
+    Those last epochs run at the schedule's smallest learning rates on MNIST as it is, so the
+    weights and the batch-norm statistics settle on undistorted digits: the pad's preprocessing
+    makes drawings look like those, not like the augmented ones.
+    """
+
+    def __init__(self, augmentation: TrainingAugmentation, first_clean_epoch: int):
+        super().__init__()
+        self.augmentation, self.first_clean_epoch = augmentation, first_clean_epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.augmentation.active.assign(0.0 if epoch >= self.first_clean_epoch else 1.0)
+
+
+def _one_hot(labels: np.ndarray) -> np.ndarray:
+    """Label smoothing needs one-hot targets: Keras's sparse cross-entropy has no smoothing."""
+    return keras.utils.to_categorical(labels, NUM_CLASSES)
 
 
 def _schedule(config: TrainConfig, steps_per_epoch: int):
