@@ -17,9 +17,8 @@ from training.data import load_mnist
 from training.train import as_model_input
 
 SHIPPED_MAX_BYTES = 120 * 1024
-# The product goal is 99.6%; the shipped model is the most accurate one we measured within the
-# latency budget (see README, Benchmarks), and this pins it so it can only get better.
-SHIPPED_MIN_ACCURACY = 0.995
+# The product goal: 99.6% MNIST test accuracy, here for the shipped int8 model as the pad runs it.
+SHIPPED_MIN_ACCURACY = 0.996
 
 
 @pytest.fixture(scope="module")

