@@ -13,7 +13,9 @@ from training.model import ARCHITECTURES, build_model, multiply_adds
 from training.report import FIGURE_FILE, MODEL_FILE, REPORT_FILE
 from training.train import CleanFinish
 
+# one augmented epoch, then one clean epoch: both phases of a run
 QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
+QUICK += ["--clean-epochs", "1"]
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,7 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert report["parameters"] == model.count_params()
     assert report["multiply_adds"] == multiply_adds(model) > 0
     assert report["epochs_run"] == 2 and report["train_seconds"] > 0
+    assert report["config"]["clean_epochs"] == 1
     assert report["data"]["sha256"] == load_mnist(mnist_path).sha256
     assert {"tensorflow", "keras", "numpy", "python"} <= set(report["versions"])
     assert (trained / FIGURE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
