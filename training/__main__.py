@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from runtime.errors import DigitsError
-from training.cli import positive_int
+from training.cli import non_negative_int, positive_int
 
 DEFAULT_OUT = Path("artifacts")
 
@@ -40,7 +40,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--label-smoothing", type=_fraction, help="share of each target spread over all classes"
     )
     parser.add_argument(
-        "--clean-epochs", type=_count, help="last epochs trained without augmentation"
+        "--clean-epochs", type=non_negative_int, help="last epochs trained without augmentation"
     )
     parser.add_argument(
         "--limit", type=positive_int, help="use only the first N train and test images"
@@ -93,13 +93,6 @@ def _fraction(text: str) -> float:
     value = float(text)
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
-    return value
-
-
-def _count(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {value}")
     return value
 
 
