@@ -29,6 +29,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
+    parser.add_argument(
+        "--pen-data", help="pendigits .npz or UCI folder, to calibrate (default: $PENDIGITS_DATA)"
+    )
+    parser.add_argument(
+        "--letters-data", help="UNIPEN letters .npz, to calibrate (default: $LETTERS_DATA)"
+    )
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to publish")
     parser.add_argument(
         "--max-drop",
@@ -70,14 +76,26 @@ def run(args: argparse.Namespace) -> None:
 
     from export.gate import check_drop
     from export.metadata import model_card
-    from export.pipeline import PARITY_IMAGES, export_models, metadata_of
+    from export.pipeline import (
+        PARITY_IMAGES,
+        Sources,
+        export_models,
+        load_keras,
+        metadata_of,
+        rejects,
+    )
     from export.quantize import QuantSettings
     from training.data import load_mnist
     from training.files import atomic_write, atomic_write_text
+    from training.pen import load_letters, load_pendigits
 
-    data = load_mnist(args.data)
+    sources = Sources(load_mnist(args.data))
+    if rejects(load_keras(args.model)):
+        sources = Sources(
+            sources.mnist, load_pendigits(args.pen_data), load_letters(args.letters_data)
+        )
     settings = replace(QuantSettings(), calibration_images=args.calibration_images)
-    exported = export_models(args.model, data, settings)
+    exported = export_models(args.model, sources, settings)
     check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)
 
     published = {}

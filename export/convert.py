@@ -13,7 +13,7 @@ import onnxruntime as ort
 import tensorflow as tf
 import tf2onnx
 
-from runtime.engine import INPUT_NAME, OUTPUT_NAME
+from runtime.engine import INPUT_NAME
 from runtime.errors import DigitsError
 from runtime.preprocess import INPUT_SHAPE
 
@@ -26,13 +26,14 @@ class ExportError(DigitsError):
 
 
 def keras_to_onnx(model: keras.Model) -> onnx.ModelProto:
-    """Convert to an ONNX graph with input `image` [N, 28, 28, 1] and output `probabilities`."""
+    """Convert to an ONNX graph with input `image` [N, 28, 28, 1] and the model's outputs
+    (`probabilities`, and `not_digit` if it has one; see `training.model.DigitOutputs`)."""
     spec = tf.TensorSpec([None, *INPUT_SHAPE], tf.float32, name=INPUT_NAME)
 
     @tf.function(input_signature=[spec])
     def serve(image):
-        # A dict output makes tf2onnx name the graph output after its key.
-        return {OUTPUT_NAME: model(image, training=False)}
+        # The model's dict output makes tf2onnx name each graph output after its key.
+        return model(image, training=False)
 
     proto, _ = tf2onnx.convert.from_function(serve, input_signature=[spec], opset=OPSET)
     try:
@@ -43,11 +44,14 @@ def keras_to_onnx(model: keras.Model) -> onnx.ModelProto:
 
 
 def parity_difference(model: keras.Model, proto: onnx.ModelProto, images: np.ndarray) -> float:
-    """Largest absolute difference between Keras's and onnxruntime's probabilities on `images`."""
+    """Largest absolute difference between Keras's and onnxruntime's outputs on `images`."""
     expected = model.predict(images, batch_size=500, verbose=0)
     session = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"])
-    actual = session.run(None, {INPUT_NAME: images})[0]
-    return float(np.abs(expected - actual).max())
+    names = [output.name for output in session.get_outputs()]
+    if sorted(names) != sorted(expected):
+        raise ExportError(f"the ONNX outputs {names} are not the model's {sorted(expected)}")
+    actual = dict(zip(names, session.run(names, {INPUT_NAME: images}), strict=True))
+    return max(float(np.abs(expected[name] - actual[name]).max()) for name in names)
 
 
 def check_parity(model: keras.Model, proto: onnx.ModelProto, images: np.ndarray) -> float:

@@ -4,6 +4,7 @@ The runtime reads these through onnxruntime's `custom_metadata_map`, so it needs
 package; the contract keys (`runtime.engine.CONTRACT`) are checked when a model is loaded.
 """
 
+import json
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import onnx
 
 from runtime.engine import CONTRACT
+from runtime.rejection import REJECT_KEY, UNSURE_KEY
 from training.files import sha256_of_files
 
 
@@ -50,25 +52,36 @@ def with_metadata(model: onnx.ModelProto, metadata: dict[str, str]) -> onnx.Mode
     return tagged
 
 
-def model_card(models: dict[str, tuple[dict[str, str], int]]) -> str:
-    """A short Markdown card for the published models: {file name: (metadata, size in bytes)}."""
+def model_card(models: dict[str, tuple[dict[str, str], int]], evaluation: str = "") -> str:
+    """A short Markdown card for the published models: {file name: (metadata, size in bytes)},
+    with `evaluation`, a Markdown section of measured results, when there is one."""
     lines = ["# digits models", ""]
     lines += [
         "Handwritten-digit classifiers exported by `digits-export`. Input `image`: float32",
         "[N, 28, 28, 1], white ink on black in [0, 1], prepared by `runtime/preprocess.py`;",
-        "output `probabilities`: [N, 10] for the digits 0-9.",
+        "outputs `probabilities`: [N, 10] for the digits 0-9, and `not_digit`: [N], the",
+        "probability that the drawing is no digit at all (models trained with pen data).",
         "",
-        "| file | precision | MNIST test accuracy | size |",
-        "| --- | --- | --- | --- |",
+        "| file | precision | MNIST test accuracy | reject at not_digit | unsure below | size |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, (meta, size) in models.items():
         lines.append(
             f"| `{name}` | {meta['precision']} | {float(meta['test_accuracy']):.2%} "
+            f"| {meta.get(REJECT_KEY, 'never')} | {meta.get(UNSURE_KEY, '-')} "
             f"| {size / 1024:.1f} KiB |"
         )
+    lines += ["", "## Thresholds on development data (held out of training)", ""]
+    for name, (meta, _) in models.items():
+        figures = json.loads(meta.get("calibration", "{}"))
+        lines.append(f"`{name}`: " + ", ".join(f"{k} {v:.2%}" for k, v in figures.items()))
+        lines.append("")
+    if evaluation:
+        lines += [evaluation.rstrip(), ""]
     first = next(iter(models.values()))[0]
-    shared = [key for key in first if key not in ("precision", "test_accuracy")]
-    lines += ["", "## Provenance and settings", ""]
+    own = ("precision", "test_accuracy", "calibration", REJECT_KEY, UNSURE_KEY)
+    shared = [key for key in first if key not in own]
+    lines += ["## Provenance and settings", ""]
     for name, (meta, _) in models.items():
         extra = {k: v for k, v in meta.items() if k.startswith("quantization_")}
         if extra:

@@ -1,4 +1,4 @@
-"""One Keras model -> checked, quantized, evaluated ONNX models, ready to publish or benchmark."""
+"""One Keras model -> checked, quantized, calibrated, evaluated ONNX models, ready to publish."""
 
 import json
 import tempfile
@@ -6,18 +6,33 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import keras
+import numpy as np
 import onnx
 
 from export import quantize
+from export.calibrate import Calibration, calibrate
 from export.convert import check_parity, keras_to_onnx
 from export.gate import accuracy
 from export.metadata import describe, with_metadata
+from runtime.engine import NOT_DIGIT_NAME, Engine
 from runtime.errors import DigitsError
+from runtime.preprocess import model_batch
+from training.artifacts import REPORT_FILE
 from training.data import Mnist
-from training.report import REPORT_FILE
-from training.train import as_model_input
+from training.dataset import validation
+from training.pen import PenSamples
 
 PARITY_IMAGES = 1000
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The data export reads: MNIST (test set for the gate, training images for quantization)
+    and, for a model with a "not a digit" output, the pen data its thresholds are calibrated on."""
+
+    mnist: Mnist
+    pen: PenSamples | None = None
+    letters: PenSamples | None = None
 
 
 @dataclass(frozen=True)
@@ -35,34 +50,64 @@ def load_keras(path: Path) -> keras.Model:
     if not path.is_file():
         raise DigitsError(f"Keras model not found: {path} (train one with digits-train)")
     try:
+        import training.model  # noqa: F401  (registers the custom output layer for loading)
+
         return keras.models.load_model(path)
     except Exception as error:  # Keras raises many types for a bad file
         raise DigitsError(f"cannot load Keras model {path}: {error}") from error
 
 
-def export_models(keras_path: Path, data: Mnist, settings: quantize.QuantSettings) -> Exported:
-    """Convert, check parity, quantize on training images, and evaluate both on the test set
-    through the runtime's own engine."""
+def rejects(model: keras.Model) -> bool:
+    """Whether the model has the "not a digit" output, and so needs pen data to calibrate."""
+    return NOT_DIGIT_NAME in model.output
+
+
+def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSettings) -> Exported:
+    """Convert, check parity, quantize, calibrate the thresholds on held-out data, and evaluate
+    both models on MNIST's test set through the runtime's own engine."""
     model = load_keras(keras_path)
-    x_test = as_model_input(data.x_test)
+    report = _training_report(keras_path)
+    x_test = model_batch(sources.mnist.x_test)
     fp32 = keras_to_onnx(model)
     parity = check_parity(model, fp32, x_test[:PARITY_IMAGES])
-    calibration = quantize.calibration_images(data.x_train, settings.calibration_images)
-    int8 = quantize.quantize_int8(fp32, calibration, settings)
+    calibration_images = quantize.calibration_images(sources, settings.calibration_images)
+    int8 = quantize.quantize_int8(fp32, calibration_images, settings)
+    development = None
+    if rejects(model):
+        if sources.pen is None or sources.letters is None:
+            raise DigitsError("this model rejects non-digits: its thresholds need the pen data")
+        config = report.get("config", {})
+        development = validation(
+            sources.mnist,
+            sources.pen,
+            sources.letters,
+            config.get("val_split", 0.1),
+            config.get("seed", 1),
+            config.get("limit"),
+        )
 
     common = {
         "keras_model": keras_path,
-        "training_data_sha256": _training_data_sha256(keras_path),
-        "evaluation_data_sha256": data.sha256,
+        "training_data_sha256": _training_data_sha256(report),
+        "evaluation_data_sha256": sources.mnist.sha256,
     }
-    fp32 = with_metadata(fp32, describe(**common, precision="fp32"))
-    int8 = with_metadata(int8, {**describe(**common, precision="int8"), **settings.as_metadata()})
-    fp32_accuracy, int8_accuracy = (_accuracy(m, x_test, data.y_test) for m in (fp32, int8))
+    tagged = {}
+    for precision, proto, extra in (
+        ("fp32", fp32, {}),
+        ("int8", int8, settings.as_metadata()),
+    ):
+        proto = with_metadata(proto, {**describe(**common, precision=precision), **extra})
+        with tempfile.TemporaryDirectory() as staging:
+            path = Path(staging) / "model.onnx"
+            onnx.save(proto, path)
+            test_accuracy = accuracy(path, x_test, sources.mnist.y_test)
+            calibration = calibrate(Engine(path), development or {"MNIST": _mnist_only(sources)})
+        tagged[precision] = (_with_results(proto, test_accuracy, calibration), test_accuracy)
     return Exported(
-        fp32=_with_accuracy(fp32, fp32_accuracy),
-        int8=_with_accuracy(int8, int8_accuracy),
-        fp32_accuracy=fp32_accuracy,
-        int8_accuracy=int8_accuracy,
+        fp32=tagged["fp32"][0],
+        int8=tagged["int8"][0],
+        fp32_accuracy=tagged["fp32"][1],
+        int8_accuracy=tagged["int8"][1],
         parity=parity,
     )
 
@@ -71,21 +116,30 @@ def metadata_of(model: onnx.ModelProto) -> dict[str, str]:
     return {prop.key: prop.value for prop in model.metadata_props}
 
 
-def _accuracy(model: onnx.ModelProto, images, labels) -> float:
-    with tempfile.TemporaryDirectory() as staging:
-        path = Path(staging) / "model.onnx"
-        onnx.save(model, path)
-        return accuracy(path, images, labels)
+def _with_results(
+    model: onnx.ModelProto, test_accuracy: float, calibration: Calibration
+) -> onnx.ModelProto:
+    results = {
+        "test_accuracy": f"{test_accuracy:.4f}",
+        **calibration.policy.as_metadata(),
+        "calibration": json.dumps({k: round(v, 5) for k, v in calibration.figures.items()}),
+    }
+    return with_metadata(model, {**metadata_of(model), **results})
 
 
-def _with_accuracy(model: onnx.ModelProto, value: float) -> onnx.ModelProto:
-    return with_metadata(model, {**metadata_of(model), "test_accuracy": f"{value:.4f}"})
+def _mnist_only(sources: Sources) -> tuple[np.ndarray, np.ndarray]:
+    """Without pen data the "unsure" mark is calibrated on MNIST's last training images."""
+    return sources.mnist.x_train[-5000:], sources.mnist.y_train[-5000:]
 
 
-def _training_data_sha256(keras_path: Path) -> str:
-    """From the training report beside the model, when there is one."""
+def _training_report(keras_path: Path) -> dict:
+    """The training report beside the model, when there is one."""
     try:
-        report = json.loads((keras_path.parent / REPORT_FILE).read_text())
-        return report["data"]["sha256"]
-    except (OSError, ValueError, KeyError):
-        return "unknown"
+        return json.loads((keras_path.parent / REPORT_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _training_data_sha256(report: dict) -> str:
+    sources = report.get("data", [])
+    return ", ".join(source["sha256"] for source in sources) if sources else "unknown"

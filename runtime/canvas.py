@@ -6,7 +6,7 @@ that undo, window resizes and the model's own rendering (`model_ink`) redraw the
 """
 
 import math
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pygame
@@ -57,6 +57,15 @@ class Canvas:
         self.strokes[-1].append(self._relative(position))
         draw_segment(self.surface, previous, position, self.brush_width)
 
+    def replay(self, strokes: Iterable[Iterable[tuple[int, int]]]) -> None:
+        """Draw `strokes` as a user would: a press at each one's first position (canvas pixels),
+        then a move to each of the others."""
+        for stroke in strokes:
+            positions = iter(stroke)
+            self.begin_stroke(next(positions))
+            for position in positions:
+                self.extend_stroke(position)
+
     def undo(self) -> None:
         if self.strokes:
             self.strokes.pop()
@@ -73,30 +82,25 @@ class Canvas:
         self._redraw()
 
     def model_ink(self) -> np.ndarray:
-        """The strokes redrawn for the model with a width in proportion to the drawing itself.
+        """The strokes as the model sees them (`render_strokes`), whatever the brush.
 
         The brush is a fixed share of the canvas, so a digit drawn small comes out bold (its
         loops and gaps fill in) and one drawn large comes out thin; MNIST digits, and so the
-        model, know neither. Redrawn here, every drawing has MNIST's proportions whatever its
-        size and whatever brush it was drawn with. A drawing barely larger than the brush is
-        a dot, not a digit: it is given as drawn.
+        model, know neither. A drawing barely larger than the brush is a dot, not a digit: it
+        is given as drawn.
         """
-        if not self.strokes:
+        strokes = self.pixel_strokes()
+        if not strokes:
             return self.ink()
+        points = np.concatenate(strokes)
+        if float(np.ptp(points, axis=0).max()) <= self.brush_width:
+            return self.ink()
+        return render_strokes(strokes)
+
+    def pixel_strokes(self) -> list[np.ndarray]:
+        """The strokes as (n, 2) float arrays of canvas pixel positions (x, y)."""
         size = np.array(self.size, dtype=float)
-        points = np.array([point for stroke in self.strokes for point in stroke]) * size
-        low, high = points.min(axis=0), points.max(axis=0)
-        extent = float((high - low).max())
-        if extent <= self.brush_width:
-            return self.ink()
-        scale = MODEL_SIDE / extent
-        width = MODEL_STROKE * MODEL_SIDE
-        margin = width / 2 + 1
-        surface = pygame.Surface(tuple(np.ceil((high - low) * scale + 2 * margin).astype(int)), 8)
-        self._draw_strokes(
-            surface, width, lambda p: tuple((np.array(p) * size - low) * scale + margin)
-        )
-        return pygame.surfarray.array2d(surface).T
+        return [np.array(stroke) * size for stroke in self.strokes]
 
     def ink(self) -> np.ndarray:
         """A copy of the ink as a (height, width) uint8 array (a view would lock the surface)."""
@@ -104,16 +108,10 @@ class Canvas:
 
     def _redraw(self) -> None:
         self.surface.fill(0)
-        self._draw_strokes(self.surface, self.brush_width, self._absolute)
-
-    def _draw_strokes(
-        self, surface: pygame.Surface, width: float, place: Callable[[Point], Point]
-    ) -> None:
-        """Every stroke onto `surface`, its points mapped to pixels by `place`."""
         for stroke in self.strokes:
-            points = [place(point) for point in stroke]
-            for start, end in zip(points, points[1:] or points, strict=False):
-                draw_segment(surface, start, end, width)
+            draw_polyline(
+                self.surface, [self._absolute(point) for point in stroke], self.brush_width
+            )
 
     def _relative(self, position: tuple[int, int]) -> Point:
         width, height = self.size
@@ -122,6 +120,35 @@ class Canvas:
     def _absolute(self, point: Point) -> tuple[int, int]:
         width, height = self.size
         return (round(point[0] * width), round(point[1] * height))
+
+
+def render_strokes(strokes: Sequence[np.ndarray]) -> np.ndarray:
+    """Pen strokes as the model sees them: the one renderer of strokes for the model.
+
+    `strokes` are (n, 2) arrays of pen positions (x, y) in any units, y pointing down. They are
+    drawn as an 8-bit ink image (0 = paper, 255 = ink) whose drawing is MODEL_SIDE pixels across
+    its longer side, with strokes MODEL_STROKE of that wide, as in MNIST digits: the pad, the
+    predict CLI's stroke input, training and evaluation all go through here. A drawing with no
+    extent (a dot) is drawn as a dot.
+    """
+    points = np.concatenate(strokes)
+    low, high = points.min(axis=0), points.max(axis=0)
+    extent = float((high - low).max())
+    scale = MODEL_SIDE / extent if extent > 0 else 1.0
+    width = MODEL_STROKE * MODEL_SIDE
+    margin = width / 2 + 1
+    size = np.ceil((high - low) * scale + 2 * margin).astype(int)
+    surface = pygame.Surface((int(size[0]), int(size[1])), depth=8)
+    for stroke in strokes:
+        placed = (np.asarray(stroke, dtype=float) - low) * scale + margin
+        draw_polyline(surface, [tuple(point) for point in placed.tolist()], width)
+    return pygame.surfarray.array2d(surface).T
+
+
+def draw_polyline(surface: pygame.Surface, points: list[Point], width: float) -> None:
+    """One stroke: round-capped segments between consecutive points (a dot if only one)."""
+    for start, end in zip(points, points[1:] or points, strict=False):
+        draw_segment(surface, start, end, width)
 
 
 def draw_segment(surface: pygame.Surface, start: Point, end: Point, width: float) -> None:

@@ -13,13 +13,18 @@ import numpy as np
 import onnxruntime as ort
 
 from runtime import preprocess
-from runtime.errors import DigitsError
+from runtime.errors import ModelError
+from runtime.rejection import Policy
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "digits.int8.onnx"
 INPUT_NAME = "image"
-OUTPUT_NAME = "probabilities"
+OUTPUT_NAME = "probabilities"  # [N, 10]: how likely each digit is, if it is a digit
+NOT_DIGIT_NAME = "not_digit"  # [N], optional: how likely the drawing is no digit at all
 LABELS = tuple(str(digit) for digit in range(10))
+NUM_DIGITS = len(LABELS)
+# (name, shape after the batch axis) of each float output, the optional one last
+OUTPUTS = [(OUTPUT_NAME, [NUM_DIGITS]), (NOT_DIGIT_NAME, [])]
 
 # Metadata keys that export writes and the engine checks, with the values this runtime expects.
 CONTRACT = {
@@ -31,16 +36,22 @@ CONTRACT = {
 }
 
 
-class ModelError(DigitsError):
-    """The model file is missing, corrupt, or not a digits model."""
-
-
 @dataclass(frozen=True)
 class Prediction:
+    """One drawing's reading. `digit` is the likeliest digit even when the drawing is rejected;
+    `answer` is what the user is told."""
+
     digit: int
-    confidence: float
+    confidence: float  # the probability of `digit`, if the drawing is a digit
     probabilities: tuple[float, ...]
-    ms: float  # preprocessing is not included: the inference call alone
+    not_digit: float | None  # the probability that it is no digit; None: the model cannot say
+    rejected: bool  # the rejection policy says it is not a digit
+    unsure: bool  # a digit, but one the model is not sure of
+    ms: float  # the inference call alone (for a batch, the whole batch's call)
+
+    @property
+    def answer(self) -> int | None:
+        return None if self.rejected else self.digit
 
 
 def session_options() -> ort.SessionOptions:
@@ -75,45 +86,65 @@ class Engine:
         except Exception as error:  # onnxruntime raises several unrelated types for bad files
             raise ModelError(f"cannot load model {self.path}: {_first_line(error)}") from error
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
-        self._check_signature()
+        self._output_names = self._check_signature()
         self._check_contract()
+        self.policy = Policy.from_metadata(self.metadata)
 
     def predict(self, image: np.ndarray) -> Prediction:
-        """Classify one preprocessed 28x28 image (see `preprocess.to_model_input`)."""
-        batch = np.asarray(image, dtype=np.float32).reshape(1, *preprocess.INPUT_SHAPE)
+        """Read one preprocessed 28x28 image (see `preprocess.to_model_input`)."""
+        return self.predict_batch(np.asarray(image)[np.newaxis])[0]
+
+    def predict_batch(self, images: np.ndarray) -> list[Prediction]:
+        """Read a batch of 28x28 images in one inference call."""
         started = time.perf_counter()
-        probabilities = self.session.run(None, {INPUT_NAME: batch})[0][0]
+        probabilities, not_digit = self.outputs(images)
         ms = (time.perf_counter() - started) * 1000
-        digit = int(np.argmax(probabilities))
-        return Prediction(
-            digit=digit,
-            confidence=float(probabilities[digit]),
-            probabilities=tuple(float(p) for p in probabilities),
-            ms=ms,
-        )
+        predictions = []
+        for index, row in enumerate(probabilities):
+            digit = int(np.argmax(row))
+            odds = None if not_digit is None else float(not_digit[index])
+            predictions.append(
+                Prediction(
+                    digit=digit,
+                    confidence=float(row[digit]),
+                    probabilities=tuple(float(p) for p in row),
+                    not_digit=odds,
+                    rejected=self.policy.rejects(odds),
+                    unsure=self.policy.unsure(float(row[digit])),
+                    ms=ms,
+                )
+            )
+        return predictions
+
+    def outputs(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The digit probabilities [N, 10] and, if the model has it, not_digit [N], for a batch
+        of 28x28 images in [0, 1]. Output that is not a number is the model's fault: an error."""
+        batch = np.asarray(images, dtype=np.float32).reshape(-1, *preprocess.INPUT_SHAPE)
+        results = self.session.run(self._output_names, {INPUT_NAME: batch})
+        if not all(np.isfinite(result).all() for result in results):
+            raise ModelError(f"{self.path.name} gave an output that is not a number")
+        return results[0], (results[1] if len(results) > 1 else None)
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """Class probabilities [N, 10] for a batch of 28x28 images in [0, 1]."""
-        batch = np.asarray(images, dtype=np.float32).reshape(-1, *preprocess.INPUT_SHAPE)
-        return self.session.run(None, {INPUT_NAME: batch})[0]
+        return self.outputs(images)[0]
 
-    def _check_signature(self) -> None:
+    def _check_signature(self) -> list[str]:
+        """The outputs to fetch: `probabilities`, and `not_digit` when the model has it."""
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
-        expected_in = [INPUT_NAME, "tensor(float)", list(preprocess.INPUT_SHAPE)]
-        expected_out = [OUTPUT_NAME, "tensor(float)", [len(LABELS)]]
-        if len(inputs) != 1 or [inputs[0].name, inputs[0].type, inputs[0].shape[1:]] != expected_in:
+        if [_signature(arg) for arg in inputs] != [(INPUT_NAME, list(preprocess.INPUT_SHAPE))]:
             raise ModelError(
                 f"{self.path.name} is not a digits model: expected one input "
                 f"'{INPUT_NAME}' float [N, 28, 28, 1], got {_describe(inputs)}"
             )
-        if (
-            len(outputs) != 1
-            or [outputs[0].name, outputs[0].type, outputs[0].shape[1:]] != expected_out
-        ):
+        found = sorted(_signature(arg) for arg in outputs)
+        if found not in (sorted(OUTPUTS[:1]), sorted(OUTPUTS)):
             raise ModelError(
-                f"{self.path.name} is not a digits model: expected one output "
-                f"'{OUTPUT_NAME}' float [N, 10], got {_describe(outputs)}"
+                f"{self.path.name} is not a digits model: expected an output "
+                f"'{OUTPUT_NAME}' float [N, 10] (and optionally '{NOT_DIGIT_NAME}' float [N]), "
+                f"got {_describe(outputs)}"
             )
+        return [name for name, _ in OUTPUTS[: len(found)]]
 
     def _check_contract(self) -> None:
         wrong = {
@@ -126,6 +157,11 @@ class Engine:
             raise ModelError(
                 f"{self.path.name} was not exported for this runtime's preprocessing ({found})"
             )
+
+
+def _signature(arg) -> tuple[str, list]:
+    """(name, shape after the batch axis) of a float tensor; another type never matches."""
+    return (arg.name if arg.type == "tensor(float)" else "", list(arg.shape[1:]))
 
 
 def _describe(args) -> str:

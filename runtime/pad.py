@@ -27,7 +27,6 @@ from runtime.errors import DigitsError
 
 WINDOW_SIZE = (900, 620)  # the default; the window is resizable
 MIN_WINDOW_SIZE = (480, 320)  # the layout never shrinks below this; a smaller window clips it
-LOW_CONFIDENCE = 0.6  # below this the digit is shown muted and marked "unsure"
 LIVE_INTERVAL_MS = 40  # live predictions while the ink changes: at most 25 a second
 TITLE = "digits - draw a digit"
 HINT = "C clear  ·  U or Ctrl+Z undo  ·  Esc quit"
@@ -65,6 +64,8 @@ FAINT = (222, 227, 233)
 BAR = (165, 177, 193)  # the bars of the digits that did not win
 ACCENT = (38, 128, 118)  # the winning bar of a confident prediction
 UNSURE = (201, 122, 32)  # the winning bar and the status line of a low-confidence prediction
+REJECTED = (176, 64, 64)  # the status line of a drawing that is not a digit
+FAINT_BAR = (204, 211, 220)  # every bar of a drawing that is not a digit
 BUTTON = (228, 234, 240)
 # pygame's default font draws a line about 0.69 of its nominal size tall: sizes per pixel of height
 LINE_FONT_SIZE = 1.45  # for a line of text filling its rect's height
@@ -295,9 +296,11 @@ class Pad:
 def _prediction_event(prediction: Prediction | None, ms: float) -> dict:
     if prediction is None:
         return {"event": "clear"}
+    rejected = {"rejected": True} if prediction.rejected else {}
     return {
         "event": "prediction",
-        "digit": prediction.digit,
+        "digit": prediction.answer,
+        **rejected,
         "confidence": round(prediction.confidence, 4),
         "probabilities": [round(p, 4) for p in prediction.probabilities],
         "ms": round(ms, 3),
@@ -344,17 +347,22 @@ class View:
             self._text(screen, "no prediction", box.status, MUTED)
             self._text(screen, "draw a digit on the canvas", box.timing, MUTED)
             return
-        unsure = prediction.confidence < LOW_CONFIDENCE
-        self._glyph(screen, str(prediction.digit), box.digit, MUTED if unsure else TEXT)
         percent = f"{prediction.confidence:.1%}"
-        status = f"unsure - low confidence {percent}" if unsure else f"confidence {percent}"
-        self._text(screen, status, box.status, UNSURE if unsure else TEXT)
+        if prediction.rejected:
+            self._glyph(screen, "?", box.digit, FAINT)
+            self._text(screen, "not a digit", box.status, REJECTED)
+        else:
+            unsure = prediction.unsure
+            self._glyph(screen, str(prediction.digit), box.digit, MUTED if unsure else TEXT)
+            status = f"unsure - low confidence {percent}" if unsure else f"confidence {percent}"
+            self._text(screen, status, box.status, UNSURE if unsure else TEXT)
         self._text(screen, f"{pad.ms:.1f} ms  preprocess + inference", box.timing, MUTED)
 
     def _draw_bars(
         self, screen: pygame.Surface, prediction: Prediction | None, rect: pygame.Rect
     ) -> None:
-        """One bar per digit; the winner is coloured, in the warning colour if unsure."""
+        """One bar per digit; the winner is coloured, in the warning colour if unsure; all grey
+        when the drawing is not a digit."""
         label_h = rect.h // 5
         column = rect.w / 10
         bar_w = max(2, round(column * 0.6))
@@ -365,9 +373,10 @@ class View:
             pygame.draw.rect(screen, FAINT, track, border_radius=3)
             colour, label_colour = BAR, MUTED
             if prediction is not None:
-                if digit == prediction.digit:
-                    unsure = prediction.confidence < LOW_CONFIDENCE
-                    colour, label_colour = (UNSURE if unsure else ACCENT), TEXT
+                if prediction.rejected:
+                    colour = FAINT_BAR
+                elif digit == prediction.digit:
+                    colour, label_colour = (UNSURE if prediction.unsure else ACCENT), TEXT
                 fill = round(track_h * prediction.probabilities[digit])
                 if fill > 0:
                     bar = pygame.Rect(track.left, track.bottom - fill, bar_w, fill)

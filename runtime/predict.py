@@ -55,10 +55,15 @@ def load_ink(path: Path) -> np.ndarray:
         raise ImageError(f"cannot decode image: {error}") from None
 
 
+def image_input(path: Path) -> np.ndarray | None:
+    """The model input for an image file; None when it holds no ink."""
+    return preprocess.to_model_input(load_ink(path))
+
+
 def predict_file(engine: Engine, path: Path) -> dict:
     """The JSON-ready result for one file; a blank image gets no prediction (nulls), not a guess."""
     try:
-        image = preprocess.to_model_input(load_ink(path))
+        image = image_input(path)
     except ImageError as error:
         return {"file": str(path), "error": str(error)}
     if image is None:

@@ -34,6 +34,14 @@ def to_model_input(ink: np.ndarray) -> np.ndarray | None:
     return _scale_and_centre(np.clip(crop, 0.0, 1.0))
 
 
+def model_batch(images: np.ndarray) -> np.ndarray:
+    """28x28 images already in MNIST's form (uint8 0..255, or float 0..1) as the model's float32
+    [N, 28, 28, 1] batch: the normalisation half of the contract, for data sets and tests."""
+    images = np.asarray(images)
+    scale = 255.0 if images.dtype == np.uint8 else 1.0
+    return (images.astype(np.float32) / scale).reshape(-1, *INPUT_SHAPE)
+
+
 def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
 

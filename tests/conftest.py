@@ -34,6 +34,24 @@ def mnist_path() -> Path:
         pytest.fail(f"set MNIST_DATA to a local mnist.npz (offline?): {error}")
 
 
+def _shared_data(variable: str) -> Path:
+    """A pen data set named by an environment variable (CI sets it): never a skip."""
+    value = os.environ.get(variable)
+    if not value or not Path(value).is_file():
+        pytest.fail(f"set {variable} to the file (see ../shared/data/README.md), got {value!r}")
+    return Path(value)
+
+
+@pytest.fixture(scope="session")
+def pen_path() -> Path:
+    return _shared_data("PENDIGITS_DATA")
+
+
+@pytest.fixture(scope="session")
+def letters_path() -> Path:
+    return _shared_data("LETTERS_DATA")
+
+
 def build_linear_model(path: Path, weights: np.ndarray, metadata: dict[str, str]) -> Path:
     """An ONNX model softmax(flatten(image) @ weights) with the digits signature and metadata."""
     graph = helper.make_graph(
@@ -65,25 +83,37 @@ def tiny_model_path(tmp_path_factory) -> Path:
     return build_linear_model(path, weights, dict(CONTRACT))
 
 
+def data_args(mnist_path: Path, pen_path: Path, letters_path: Path) -> list[str]:
+    return [
+        "--data",
+        str(mnist_path),
+        "--pen-data",
+        str(pen_path),
+        "--letters-data",
+        str(letters_path),
+    ]
+
+
 @pytest.fixture(scope="session")
-def tiny_artifacts(tmp_path_factory, mnist_path) -> Path:
-    """A small edge model really trained on a slice of MNIST (seconds), as digits-train does."""
+def tiny_artifacts(tmp_path_factory, mnist_path, pen_path, letters_path) -> Path:
+    """A small edge model really trained on slices of the data (seconds), as digits-train does."""
     from training.__main__ import main
 
     out = tmp_path_factory.mktemp("artifacts")
     args = ["--arch", "edge16", "--limit", "4000", "--epochs", "3", "--batch-size", "64"]
-    assert main([*args, "--data", str(mnist_path), "--out", str(out)]) == 0
+    assert main([*args, *data_args(mnist_path, pen_path, letters_path), "--out", str(out)]) == 0
     return out
 
 
 @pytest.fixture(scope="session")
-def tiny_export(tmp_path_factory, tiny_artifacts, mnist_path) -> Path:
+def tiny_export(tmp_path_factory, tiny_artifacts, mnist_path, pen_path, letters_path) -> Path:
     """The tiny model published by digits-export: fp32 and int8 ONNX plus the model card."""
     from export.__main__ import main
 
     out = tmp_path_factory.mktemp("models")
     args = ["--model", str(tiny_artifacts / "model.keras"), "--calibration-images", "300"]
-    assert main([*args, "--data", str(mnist_path), "--out", str(out), "--max-drop", "2"]) == 0
+    args += [*data_args(mnist_path, pen_path, letters_path), "--max-drop", "2"]
+    assert main([*args, "--out", str(out)]) == 0
     return out
 
 

@@ -12,9 +12,8 @@ from conftest import drawn_png
 
 from export.__main__ import INT8_FILE
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.preprocess import to_model_input
+from runtime.preprocess import model_batch, to_model_input
 from training.data import load_mnist
-from training.train import as_model_input
 
 SHIPPED_MAX_BYTES = 120 * 1024
 # The product goal: 99.6% MNIST test accuracy, here for the shipped int8 model as the pad runs it.
@@ -36,7 +35,7 @@ def test_tiny_model_trained_exported_and_run_by_the_runtime_reads_real_digits(ti
 
 def test_shipped_model_keeps_its_accuracy_through_the_runtime_engine(mnist):
     engine = Engine(DEFAULT_MODEL)
-    probabilities = engine.probabilities(as_model_input(mnist.x_test))
+    probabilities = engine.probabilities(model_batch(mnist.x_test))
     accuracy = (probabilities.argmax(axis=1) == mnist.y_test).mean()
     assert accuracy >= SHIPPED_MIN_ACCURACY
     assert float(engine.metadata["test_accuracy"]) == pytest.approx(accuracy, abs=1e-4)

@@ -50,7 +50,7 @@ BAD_MODELS = {
     "missing": (lambda p: p / "absent.onnx", "not found"),
     "corrupt": (corrupt, "cannot load model"),
     "truncated": (truncated, "cannot load model"),
-    "wrong-output": (wrong_output_size, "expected one output 'probabilities'"),
+    "wrong-output": (wrong_output_size, "expected an output 'probabilities'"),
     "no-metadata": (no_metadata, "not exported for this runtime"),
     "wrong-metadata": (wrong_metadata, "input_polarity='x'"),
 }

@@ -271,7 +271,10 @@ def test_the_panel_shows_the_prediction_and_marks_low_confidence(pad, confidence
     screen = pygame.Surface(SIZE)
     if confidence is not None:
         rest = (1 - confidence) / 9
-        pad.prediction = Prediction(3, confidence, (rest,) * 3 + (confidence,) + (rest,) * 6, 1.0)
+        probabilities = (rest,) * 3 + (confidence,) + (rest,) * 6
+        pad.prediction = Prediction(
+            3, confidence, probabilities, None, False, confidence < 0.6, 1.0
+        )
         pad.model_input = np.eye(28, dtype=np.float32)
     View().draw(screen, pad)
     box = pad.layout
@@ -279,7 +282,7 @@ def test_the_panel_shows_the_prediction_and_marks_low_confidence(pad, confidence
     preview = pygame.surfarray.array3d(screen.subsurface(box.preview))
     if confidence is None:
         assert pad_module.TEXT not in digit and preview.max() == 0
-    elif confidence < pad_module.LOW_CONFIDENCE:
+    elif pad.prediction.unsure:
         assert pad_module.MUTED in digit and pad_module.UNSURE in bars
         status = np.array(sorted(colours_in(screen, box.status)))  # shrunk to fit: blended
         assert (np.abs(status - pad_module.UNSURE).max(axis=1) <= 4).any()

@@ -5,12 +5,13 @@ import json
 import keras
 import numpy as np
 import pytest
+from conftest import data_args
 
 from training.__main__ import main
+from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
 from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
-from training.model import ARCHITECTURES, build_model, multiply_adds
-from training.report import FIGURE_FILE, MODEL_FILE, REPORT_FILE
+from training.model import ARCHITECTURES, build_network, deployable, multiply_adds
 from training.train import CleanFinish
 
 # one augmented epoch, then one clean epoch: both phases of a run
@@ -19,15 +20,24 @@ QUICK += ["--clean-epochs", "1"]
 
 
 @pytest.fixture(scope="module")
-def trained(tmp_path_factory, mnist_path):
+def data(mnist_path, pen_path, letters_path) -> list[str]:
+    return data_args(mnist_path, pen_path, letters_path)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, data):
     out = tmp_path_factory.mktemp("artifacts")
-    assert main([*QUICK, "--data", str(mnist_path), "--out", str(out), "--seed", "3"]) == 0
+    assert main([*QUICK, *data, "--out", str(out), "--seed", "3"]) == 0
     return out
 
 
 def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_path):
     model = keras.models.load_model(trained / MODEL_FILE)
-    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 10)
+    assert model.input_shape == (None, 28, 28, 1)
+    assert {name: tuple(t.shape) for name, t in model.output.items()} == {
+        "probabilities": (None, 10),
+        "not_digit": (None,),
+    }
     assert model.name == "edge16"  # the classifier alone, not the trainer around it
     assert "augmentation" not in {layer.name for layer in model.layers}
 
@@ -42,14 +52,14 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert report["multiply_adds"] == multiply_adds(model) > 0
     assert report["epochs_run"] == 2 and report["train_seconds"] > 0
     assert report["config"]["clean_epochs"] == 1
-    assert report["data"]["sha256"] == load_mnist(mnist_path).sha256
+    assert report["data"][0]["sha256"] == load_mnist(mnist_path).sha256
     assert {"tensorflow", "keras", "numpy", "python"} <= set(report["versions"])
     assert (trained / FIGURE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_same_seed_gives_the_same_figures(trained, mnist_path, tmp_path):
+def test_same_seed_gives_the_same_figures(trained, data, tmp_path):
     again = tmp_path / "again"
-    assert main([*QUICK, "--data", str(mnist_path), "--out", str(again), "--seed", "3"]) == 0
+    assert main([*QUICK, *data, "--out", str(again), "--seed", "3"]) == 0
     first = json.loads((trained / REPORT_FILE).read_text())
     second = json.loads((again / REPORT_FILE).read_text())
     assert second["test_accuracy"] == pytest.approx(first["test_accuracy"], abs=0.005)
@@ -60,7 +70,7 @@ def test_same_seed_gives_the_same_figures(trained, mnist_path, tmp_path):
 def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, data):
     (tmp_path / "corrupt.npz").write_bytes(b"\x00" * 100)
     out = tmp_path / "out"
-    assert main([*QUICK, "--data", str(tmp_path / data), "--out", str(out)]) == 2
+    assert main([*QUICK, "--data", str(tmp_path / data), "--out", str(out), "--mnist-only"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("digits-train: error: ") and error.count("\n") == 1
     assert not out.exists()
@@ -90,6 +100,9 @@ def test_clean_finish_switches_augmentation_off_for_the_last_epochs_only():
 
 def test_every_architecture_builds_with_the_model_contract():
     for name in ARCHITECTURES:
-        model = build_model(name)
-        assert model.input_shape == (None, 28, 28, 1), name
-        assert model.output_shape == (None, 10), name
+        network = build_network(name, classes=11)
+        assert network.input_shape == (None, 28, 28, 1), name
+        assert network.output_shape == (None, 11), name
+        outputs = deployable(network)(np.zeros((2, 28, 28, 1), np.float32))
+        np.testing.assert_allclose(np.sum(outputs["probabilities"], axis=1), 1, rtol=1e-6)
+        assert outputs["not_digit"].shape == (2,), name

@@ -15,6 +15,7 @@ DEFAULT_OUT = Path("artifacts")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from training.model import ARCHITECTURES
+    from training.pen import LETTERS_ENV, PENDIGITS_ENV
     from training.train import TrainConfig
 
     defaults = TrainConfig()
@@ -25,6 +26,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--data",
         help="MNIST as a Keras-layout .npz or a folder of the four IDX files (gzipped or not); "
         "default: $MNIST_DATA, else Keras's download",
+    )
+    parser.add_argument(
+        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
+    )
+    parser.add_argument(
+        "--letters-data", help=f"UNIPEN letters .npz, the negatives (default: ${LETTERS_ENV})"
+    )
+    parser.add_argument(
+        "--mnist-only",
+        action="store_true",
+        default=None,
+        help="train on MNIST alone: no pen digits and no 'not a digit' class",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="artifacts folder")
     parser.add_argument("--arch", dest="architecture", choices=sorted(ARCHITECTURES))
@@ -63,23 +76,30 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    import time
+
+    from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
     from training.data import load_mnist
+    from training.dataset import build
     from training.files import atomic_write, atomic_write_text
-    from training.report import (
-        FIGURE_FILE,
-        MODEL_FILE,
-        REPORT_FILE,
-        build_report,
-        save_figure,
-        summary_table,
-    )
+    from training.pen import load_letters, load_pendigits
+    from training.report import build_report, save_figure, summary_table
     from training.train import TrainConfig, train
 
     overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
     config = replace(TrainConfig(), **{k: v for k, v in overrides.items() if v is not None})
-    data = load_mnist(args.data)
-    result = train(config, data)
-    report = build_report(config, data, result)
+    started = time.perf_counter()
+    mnist = load_mnist(args.data)
+    pen = letters = None
+    if not config.mnist_only:
+        pen, letters = load_pendigits(args.pen_data), load_letters(args.letters_data)
+    data = build(mnist, pen, letters, config.mix, config.val_split, config.seed, config.limit)
+    x_test, y_test = mnist.x_test, mnist.y_test
+    if config.limit is not None:
+        x_test, y_test = x_test[: config.limit], y_test[: config.limit]
+    result = train(config, data, x_test, y_test)
+    report = build_report(config, [mnist, pen, letters], data, result)
+    report["total_seconds"] = round(time.perf_counter() - started, 1)
 
     atomic_write(args.out / MODEL_FILE, lambda tmp: result.model.save(tmp))
     atomic_write_text(args.out / REPORT_FILE, json.dumps(report, indent=2) + "\n")

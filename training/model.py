@@ -10,15 +10,14 @@ from collections.abc import Callable
 from functools import partial
 
 import keras
-from keras import layers
+from keras import layers, ops
 
+from runtime.engine import INPUT_NAME, NOT_DIGIT_NAME, NUM_DIGITS, OUTPUT_NAME
 from runtime.preprocess import INPUT_SHAPE
 
-NUM_CLASSES = 10
 
-
-def edge_cnn(widths: tuple[int, int, int], name: str) -> keras.Model:
-    """Conv5x5/2 -> Conv3x3/2 -> Conv3x3 (valid) -> Conv5x5 head to 10 classes -> softmax.
+def edge_cnn(widths: tuple[int, int, int], name: str, classes: int) -> keras.Model:
+    """Conv5x5/2 -> Conv3x3/2 -> Conv3x3 (valid) -> Conv5x5 head to the class logits.
 
     28x28 -> 14x14 -> 7x7 -> 5x5 -> 1x1: `widths` are the first three convolutions' channels.
     The head is a dense layer on the flattened 5x5 map, written as a 5x5 convolution: the
@@ -27,31 +26,46 @@ def edge_cnn(widths: tuple[int, int, int], name: str) -> keras.Model:
     whose dynamic Reshape cost as much int8 latency as the three convolutions together.
     """
     stem, middle, last = widths
-    inputs = keras.Input(INPUT_SHAPE, name="image")
+    inputs = keras.Input(INPUT_SHAPE, name=INPUT_NAME)
     x = _conv_bn_relu(inputs, stem, kernel=5, strides=2, padding="same")
     x = _conv_bn_relu(x, middle, kernel=3, strides=2, padding="same")
     x = _conv_bn_relu(x, last, kernel=3, strides=1, padding="valid")
-    x = layers.Conv2D(NUM_CLASSES, x.shape[1], name="classifier")(x)
-    x = layers.GlobalAveragePooling2D()(x)  # [N, 1, 1, 10] -> [N, 10], a Squeeze in ONNX
-    outputs = layers.Softmax(name="probabilities")(x)
-    return keras.Model(inputs, outputs, name=name)
+    x = layers.Conv2D(classes, x.shape[1], name="classifier")(x)
+    logits = layers.GlobalAveragePooling2D()(x)  # [N, 1, 1, C] -> [N, C], a Squeeze in ONNX
+    return keras.Model(inputs, logits, name=name)
 
 
-def tutorial_cnn() -> keras.Model:
+def tutorial_cnn(classes: int) -> keras.Model:
     """The classic Keras tutorial CNN of the original project, kept as the benchmark baseline."""
-    return keras.Sequential(
-        [
-            keras.Input(INPUT_SHAPE, name="image"),
-            layers.Conv2D(32, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Conv2D(64, 3, activation="relu"),
-            layers.MaxPooling2D(),
-            layers.Flatten(),
-            layers.Dense(64, activation="relu"),
-            layers.Dense(NUM_CLASSES, activation="softmax", name="probabilities"),
-        ],
-        name="tutorial",
-    )
+    inputs = keras.Input(INPUT_SHAPE, name=INPUT_NAME)
+    x = layers.Conv2D(32, 3, activation="relu")(inputs)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Conv2D(64, 3, activation="relu")(x)
+    x = layers.MaxPooling2D()(x)
+    x = layers.Flatten()(x)
+    x = layers.Dense(64, activation="relu")(x)
+    logits = layers.Dense(classes, name="logits")(x)
+    return keras.Model(inputs, logits, name="tutorial")
+
+
+@keras.saving.register_keras_serializable(package="digits")
+class DigitOutputs(layers.Layer):
+    """Class logits -> what the runtime reads: `probabilities` of the ten digits, as if the
+    drawing were a digit, and, when the network has an eleventh "not a digit" class, `not_digit`,
+    the probability that it is none. Splitting them keeps the digit probabilities meaningful for a
+    drawing that is rejected."""
+
+    def call(self, logits):
+        outputs = {OUTPUT_NAME: ops.softmax(logits[:, :NUM_DIGITS], axis=-1)}
+        if logits.shape[-1] > NUM_DIGITS:
+            outputs[NOT_DIGIT_NAME] = ops.softmax(logits, axis=-1)[:, NUM_DIGITS]
+        return outputs
+
+
+def deployable(network: keras.Model) -> keras.Model:
+    """The network with the runtime's outputs (see `DigitOutputs`): the model that is saved."""
+    outputs = DigitOutputs(name="outputs")(network.output)
+    return keras.Model(network.input, outputs, name=network.name)
 
 
 def _conv_bn_relu(x, filters: int, kernel: int, strides: int, padding: str):
@@ -61,18 +75,20 @@ def _conv_bn_relu(x, filters: int, kernel: int, strides: int, padding: str):
     return layers.ReLU()(x)
 
 
-ARCHITECTURES: dict[str, Callable[[], keras.Model]] = {
+ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
     "edge16": partial(edge_cnn, (16, 32, 64), "edge16"),
     "edge24": partial(edge_cnn, (24, 48, 64), "edge24"),
     "edge32": partial(edge_cnn, (32, 48, 64), "edge32"),
     "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
+    "edge64": partial(edge_cnn, (48, 64, 96), "edge64"),
     "tutorial": tutorial_cnn,
 }
 DEFAULT_ARCHITECTURE = "edge32"
 
 
-def build_model(architecture: str = DEFAULT_ARCHITECTURE) -> keras.Model:
-    return ARCHITECTURES[architecture]()
+def build_network(architecture: str, classes: int) -> keras.Model:
+    """The network of `architecture`, giving logits for `classes` classes."""
+    return ARCHITECTURES[architecture](classes)
 
 
 def multiply_adds(model: keras.Model) -> int:

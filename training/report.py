@@ -8,17 +8,16 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from training.data import Mnist
-from training.model import NUM_CLASSES, multiply_adds
+from runtime.engine import NUM_DIGITS
+from training.dataset import TrainingSet
+from training.model import multiply_adds
 from training.train import TrainConfig, TrainResult
 
-# What digits-train writes into its artifacts folder.
-MODEL_FILE = "model.keras"
-REPORT_FILE = "training_report.json"
-FIGURE_FILE = "training_report.png"
 
-
-def build_report(config: TrainConfig, data: Mnist, result: TrainResult) -> dict:
+def build_report(
+    config: TrainConfig, sources: list, data: TrainingSet, result: TrainResult
+) -> dict:
+    """`sources` are the loaded data sets (MNIST, pen digits, letters; None if not used)."""
     predicted = result.test_probabilities.argmax(axis=1)
     confusion = _confusion(result.test_labels, predicted)
     per_class = np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
@@ -27,6 +26,8 @@ def build_report(config: TrainConfig, data: Mnist, result: TrainResult) -> dict:
         "test_accuracy": float((predicted == result.test_labels).mean()),
         "test_images": len(result.test_labels),
         "per_class_accuracy": {str(d): round(float(a), 5) for d, a in enumerate(per_class)},
+        "validation_accuracy": {k: round(v, 5) for k, v in result.validation_accuracy.items()},
+        "composition": data.composition,
         "confusion_matrix": confusion.tolist(),
         "parameters": int(result.model.count_params()),
         "multiply_adds": multiply_adds(result.model),
@@ -35,7 +36,7 @@ def build_report(config: TrainConfig, data: Mnist, result: TrainResult) -> dict:
         "train_seconds": round(result.seconds, 1),
         "history": result.history,
         "config": asdict(config),
-        "data": {"source": data.source, "sha256": data.sha256},
+        "data": [{"source": s.source, "sha256": s.sha256} for s in sources if s is not None],
         "versions": _versions(),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
     }
@@ -47,6 +48,10 @@ def summary_table(report: dict) -> str:
         ("architecture", report["architecture"]),
         ("test accuracy", f"{report['test_accuracy']:.2%} of {report['test_images']}"),
         ("worst digit", _worst_digit(report["per_class_accuracy"])),
+        *(
+            (f"validation: {kind}", f"{accuracy:.2%}")
+            for kind, accuracy in report["validation_accuracy"].items()
+        ),
         ("parameters", f"{report['parameters']:,}"),
         ("multiply-adds", f"{report['multiply_adds']:,} per image"),
         ("epochs", f"{report['epochs_run']} of {report['epochs_max']}"),
@@ -82,8 +87,8 @@ def save_figure(report: dict, path: Path) -> None:
                 guess, true, count, ha="center", va="center", fontsize=7, color=colour
             )
     confusion_axes.set(
-        xticks=range(NUM_CLASSES),
-        yticks=range(NUM_CLASSES),
+        xticks=range(NUM_DIGITS),
+        yticks=range(NUM_DIGITS),
         xlabel="predicted",
         ylabel="true",
         title=f"test accuracy {report['test_accuracy']:.2%}",
@@ -94,7 +99,7 @@ def save_figure(report: dict, path: Path) -> None:
 
 
 def _confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    confusion = np.zeros((NUM_CLASSES, NUM_CLASSES), dtype=np.int64)
+    confusion = np.zeros((NUM_DIGITS, NUM_DIGITS), dtype=np.int64)
     np.add.at(confusion, (labels.astype(np.int64), predicted.astype(np.int64)), 1)
     return confusion
 

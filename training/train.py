@@ -1,4 +1,4 @@
-"""Train a classifier on MNIST: prepare data, build the model, fit with augmentation, evaluate."""
+"""Train the classifier: build the network, fit it with augmentation, test it on MNIST."""
 
 import time
 from dataclasses import dataclass, field
@@ -6,9 +6,11 @@ from dataclasses import dataclass, field
 import keras
 import numpy as np
 
+from runtime.engine import NUM_DIGITS, OUTPUT_NAME
+from runtime.preprocess import model_batch
 from training.augment import Augmentation, TrainingAugmentation
-from training.data import Mnist
-from training.model import DEFAULT_ARCHITECTURE, NUM_CLASSES, build_model
+from training.dataset import Mix, TrainingSet
+from training.model import DEFAULT_ARCHITECTURE, build_network, deployable
 
 
 @dataclass(frozen=True)
@@ -23,52 +25,49 @@ class TrainConfig:
     learning_rate: float = 3e-3  # peak of the warm-up + cosine schedule
     warmup_epochs: float = 1.0
     weight_decay: float = 1e-4  # AdamW, decoupled
-    val_split: float = 0.1  # held out from the *training* images for early stopping
+    val_split: float = 0.1  # of MNIST's *training* images, held out for early stopping
     patience: int = 6  # epochs without a better validation loss before stopping
     # Together these two took edge32 from 99.54% to 99.62% test accuracy (seed 1; see README):
     label_smoothing: float = 0.1  # targets 0.91/0.01: keeps the small model from overconfidence
     clean_epochs: int = 2  # last epochs trained without augmentation (see CleanFinish)
     seed: int = 1
-    limit: int | None = None  # train and test on the first N images of each, for quick runs
+    limit: int | None = None  # use the first N images (and pen samples) of each set: quick runs
+    mnist_only: bool = False  # no pen digits, styles or "not a digit" class
     augmentation: Augmentation = field(default_factory=Augmentation)
+    mix: Mix = field(default_factory=Mix)
 
 
 @dataclass
 class TrainResult:
-    model: keras.Model
+    model: keras.Model  # the deployable classifier (see `training.model.deployable`)
     history: dict[str, list[float]]
     epochs_run: int
     seconds: float
-    test_probabilities: np.ndarray
+    test_probabilities: np.ndarray  # MNIST test set, the ten digits
     test_labels: np.ndarray
+    validation_accuracy: dict[str, float]  # per kind of validation drawing, all classes
 
 
-def as_model_input(images: np.ndarray) -> np.ndarray:
-    """uint8 MNIST images -> the model's float32 [N, 28, 28, 1] input in [0, 1]."""
-    return (images.astype(np.float32) / 255.0)[..., np.newaxis]
-
-
-def train(config: TrainConfig, data: Mnist) -> TrainResult:
+def train(config: TrainConfig, data: TrainingSet, x_test: np.ndarray, y_test: np.ndarray):
     keras.utils.set_random_seed(config.seed)
-    x_train, y_train = _first(config.limit, data.x_train, data.y_train)
-    x_test, y_test = _first(config.limit, data.x_test, data.y_test)
-    x_train, y_train, x_val, y_val = _split(x_train, y_train, config.val_split, config.seed)
-
-    classifier = build_model(config.architecture)
+    classes = NUM_DIGITS + (0 if config.mnist_only else 1)
+    network = build_network(config.architecture, classes)
     augmentation = TrainingAugmentation(config.augmentation, config.seed, name="augmentation")
-    trainer = keras.Sequential([augmentation, classifier], name="trainer")
-    steps_per_epoch = int(np.ceil(len(x_train) / config.batch_size))
+    trainer = keras.Sequential([augmentation, network], name="trainer")
+    steps_per_epoch = int(np.ceil(len(data.y_train) / config.batch_size))
     trainer.compile(
         optimizer=keras.optimizers.AdamW(
             _schedule(config, steps_per_epoch), weight_decay=config.weight_decay
         ),
-        loss=keras.losses.CategoricalCrossentropy(label_smoothing=config.label_smoothing),
+        loss=keras.losses.CategoricalCrossentropy(
+            from_logits=True, label_smoothing=config.label_smoothing
+        ),
         metrics=["accuracy"],
     )
     callbacks = [CleanFinish(augmentation, first_clean_epoch=config.epochs - config.clean_epochs)]
     validation = None
-    if len(x_val):
-        validation = (as_model_input(x_val), _one_hot(y_val))
+    if len(data.y_val):
+        validation = (model_batch(data.x_val), _one_hot(data.y_val, classes))
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 monitor="val_loss", patience=config.patience, restore_best_weights=True
@@ -77,33 +76,35 @@ def train(config: TrainConfig, data: Mnist) -> TrainResult:
 
     started = time.perf_counter()
     fitted = trainer.fit(
-        as_model_input(x_train),
-        _one_hot(y_train),
+        model_batch(data.x_train),
+        _one_hot(data.y_train, classes),
         batch_size=config.batch_size,
         epochs=config.epochs,
         validation_data=validation,
         callbacks=callbacks,
-        verbose=1,
+        verbose=2,
     )
     seconds = time.perf_counter() - started
 
-    probabilities = classifier.predict(as_model_input(x_test), batch_size=1024, verbose=0)
+    model = deployable(network)
+    probabilities = model.predict(model_batch(x_test), batch_size=1024, verbose=0)[OUTPUT_NAME]
     return TrainResult(
-        model=classifier,
+        model=model,
         history={name: [float(v) for v in values] for name, values in fitted.history.items()},
         epochs_run=len(fitted.epoch),
         seconds=seconds,
         test_probabilities=probabilities,
         test_labels=y_test,
+        validation_accuracy=_validation_accuracy(network, data),
     )
 
 
 class CleanFinish(keras.callbacks.Callback):
     """Switches the augmentation off from `first_clean_epoch` on.
 
-    Those last epochs run at the schedule's smallest learning rates on MNIST as it is, so the
-    weights and the batch-norm statistics settle on undistorted digits: the pad's preprocessing
-    makes drawings look like those, not like the augmented ones.
+    Those last epochs run at the schedule's smallest learning rates on the drawings as they are,
+    so the weights and the batch-norm statistics settle on undistorted digits: the pad's
+    preprocessing makes drawings look like those, not like the augmented ones.
     """
 
     def __init__(self, augmentation: TrainingAugmentation, first_clean_epoch: int):
@@ -114,9 +115,23 @@ class CleanFinish(keras.callbacks.Callback):
         self.augmentation.active.assign(0.0 if epoch >= self.first_clean_epoch else 1.0)
 
 
-def _one_hot(labels: np.ndarray) -> np.ndarray:
+def _validation_accuracy(network: keras.Model, data: TrainingSet) -> dict[str, float]:
+    """Accuracy on each kind of validation drawing (in the order `data` holds them), with the
+    "not a digit" class counted as a class: for letters and shapes it is the rejection rate."""
+    if not len(data.y_val):
+        return {}
+    predicted = network.predict(model_batch(data.x_val), batch_size=1024, verbose=0).argmax(1)
+    accuracy, start = {}, 0
+    for kind, count in data.composition["validation"].items():
+        right = predicted[start : start + count] == data.y_val[start : start + count]
+        accuracy[kind] = float(right.mean()) if count else float("nan")
+        start += count
+    return accuracy
+
+
+def _one_hot(labels: np.ndarray, classes: int) -> np.ndarray:
     """Label smoothing needs one-hot targets: Keras's sparse cross-entropy has no smoothing."""
-    return keras.utils.to_categorical(labels, NUM_CLASSES)
+    return keras.utils.to_categorical(labels, classes)
 
 
 def _schedule(config: TrainConfig, steps_per_epoch: int):
@@ -129,18 +144,3 @@ def _schedule(config: TrainConfig, steps_per_epoch: int):
         warmup_target=config.learning_rate,
         warmup_steps=warmup,
     )
-
-
-def _first(limit: int | None, images: np.ndarray, labels: np.ndarray):
-    return (images, labels) if limit is None else (images[:limit], labels[:limit])
-
-
-def _split(images: np.ndarray, labels: np.ndarray, fraction: float, seed: int):
-    """A seeded, class-stratified hold-out, so a small --limit run still validates every digit."""
-    rng = np.random.default_rng(seed)
-    held_out = np.zeros(len(labels), dtype=bool)
-    for digit in range(NUM_CLASSES):
-        members = np.flatnonzero(labels == digit)
-        count = round(len(members) * fraction)
-        held_out[rng.choice(members, size=count, replace=False)] = True
-    return images[~held_out], labels[~held_out], images[held_out], labels[held_out]

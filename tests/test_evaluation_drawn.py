@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from export.drawn_eval import (
+from export.evaluation.drawn import (
     PLACEMENTS,
     Placement,
     evaluate,
@@ -199,4 +199,7 @@ def test_cli_missing_model_is_one_error_line_and_exit_2(mnist_path, tmp_path, ca
     assert captured.out == ""
     lines = captured.err.splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith("python -m export.drawn_eval: error: ") and str(missing) in lines[0]
+    assert (
+        lines[0].startswith("python -m export.evaluation.drawn: error: ")
+        and str(missing) in lines[0]
+    )

@@ -1,4 +1,4 @@
-"""python -m export.benchmark: every way to run the model, side by side, in one run.
+"""python -m export.evaluation.benchmark: every way to run the model, side by side, in one run.
 
 Rows: Keras (`model(x)` and `predict`), the shipped ONNX fp32 and int8 models, the classic
 tutorial CNN exported the same way (the baseline every ratio refers to), any extra candidate
@@ -55,7 +55,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.__main__ import DEFAULT_KERAS_MODEL
     from runtime.engine import MODELS_DIR
 
-    parser = argparse.ArgumentParser(prog="python -m export.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m export.evaluation.benchmark", description=__doc__
+    )
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
     parser.add_argument(
@@ -81,7 +83,7 @@ def run(args: argparse.Namespace) -> list[Row]:
     import onnx
 
     from export.__main__ import FP32_FILE, INT8_FILE
-    from export.latency import measure, measure_files, runner
+    from export.evaluation.latency import measure, measure_files, runner
     from export.pipeline import export_models, load_keras
     from export.quantize import QuantSettings
     from training.data import load_mnist

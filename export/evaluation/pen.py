@@ -1,0 +1,278 @@
+"""python -m export.evaluation.pen: how the shipped model reads real pen digits from writers it
+never saw, through both paths a user has.
+
+All 3498 digits of the pendigits test writers (31-44; see `training.pen.TEST_WRITERS`) go
+(a) the stroke path: drawn as mouse moves on the pad's canvas, then `Canvas.model_ink`,
+    the preprocessing and the model, as in the pad; and
+(b) the image path: drawn with the pad's brush, saved as a PNG, and read back by the predict
+    CLI's own code.
+A rejected digit ("not a digit") counts as wrong. The report gives accuracy per digit, per
+writer (naming the worst), per writing style where the style can be told from the strokes,
+and for continental styles added to these writers' own digits; the top confusions; and a
+contact sheet of the errors.
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from runtime import predict
+from runtime.canvas import Canvas
+from runtime.engine import DEFAULT_MODEL, Engine, Prediction
+from runtime.errors import DigitsError
+from runtime.preprocess import IMAGE_SIZE, to_model_input
+from training import styles
+from training.files import atomic_write, atomic_write_text
+from training.pen import PENDIGITS_ENV, TEST_WRITERS, UCI_BOX, PenSamples, load_pendigits
+
+PROG = "python -m export.evaluation.pen"
+STROKE_CANVAS = 532  # the pad's canvas in its default window, in pixels
+IMAGE_CANVAS = 448  # a drawing app's canvas...
+IMAGE_BRUSH = 1 / 18  # ...and its round brush, as a share of the canvas side
+STYLE_SEED = 0  # for the continental styles added to the test writers' digits
+BAR_STROKES, BAR_IMAGES, BAR_WORST_WRITER = 0.99, 0.985, 0.96
+PATHS = ("stroke", "image")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one path made of one drawing."""
+
+    image: np.ndarray | None  # the model input; None if the path found no ink
+    prediction: Prediction | None
+
+    @property
+    def answer(self) -> int | None:
+        return None if self.prediction is None else self.prediction.answer
+
+
+def stroke_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+    """The pad: mouse moves on its canvas, its model rendering, preprocessing and the model."""
+    images = []
+    for strokes in drawings:
+        canvas = Canvas((STROKE_CANVAS, STROKE_CANVAS))
+        canvas.replay(_positions(strokes, STROKE_CANVAS))
+        images.append(to_model_input(canvas.model_ink()))
+    return _read(engine, images)
+
+
+def image_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+    """A drawing app's PNG, read by the predict CLI's own code."""
+    images = []
+    with tempfile.TemporaryDirectory() as folder:
+        for index, strokes in enumerate(drawings):
+            canvas = Canvas((IMAGE_CANVAS, IMAGE_CANVAS), IMAGE_BRUSH)
+            canvas.replay(_positions(strokes, IMAGE_CANVAS))
+            path = Path(folder) / f"{index}.png"
+            Image.fromarray(255 - canvas.ink()).save(path)  # dark ink on white, like a screenshot
+            images.append(predict.image_input(path))
+    return _read(engine, images)
+
+
+def style_of(strokes: list[np.ndarray], label: int) -> str | None:
+    """The continental style a digit is written in, where the strokes show it."""
+    if label == 4 and len(strokes) == 1:
+        return "4 in one stroke"
+    if label == 7 and len(strokes) > 1:
+        return "crossed 7"
+    if label == 0 and len(strokes) > 1:
+        return "0 with a slash or extra stroke"
+    if label == 1:
+        points = np.concatenate(strokes)
+        height = float(np.ptp(points[:, 1])) or 1.0
+        top, start = points[np.argmin(points[:, 1])], strokes[0][0]
+        if start[1] - top[1] > 0.2 * height and top[0] - start[0] > 0.1 * height:
+            return "1 with an up-stroke flag"
+    return None
+
+
+def styled(samples: PenSamples) -> tuple[list[list[np.ndarray]], np.ndarray, list[str]]:
+    """The test writers' own 0s, 1s and 7s with a slash, flag or bar added."""
+    rng = np.random.default_rng(STYLE_SEED)
+    drawings, labels, names = [], [], []
+    for digit, add_style in styles.STYLES.items():
+        for index in np.flatnonzero(samples.labels == digit):
+            drawings.append(add_style(samples.strokes[index], rng))
+            labels.append(digit)
+            names.append(f"{add_style.__name__.replace('_', ' ')} (made)")
+    return drawings, np.array(labels), names
+
+
+def evaluate(engine: Engine, samples: PenSamples, paths=PATHS) -> dict:
+    """Every test digit, and the styled ones, through each path: the results as a dict."""
+    made, made_labels, made_styles = styled(samples)
+    found = [
+        style_of(strokes, int(label))
+        for strokes, label in zip(samples.strokes, samples.labels, strict=True)
+    ]
+    run = {"stroke": stroke_path, "image": image_path}
+    results = {"digits": len(samples), "writers": sorted(set(samples.groups.tolist())), "paths": {}}
+    readings = {}
+    for path in paths:
+        plain = run[path](engine, samples.strokes)
+        extra = run[path](engine, made)
+        readings[path] = plain
+        results["paths"][path] = _summary(
+            plain, samples.labels, samples.groups, found, extra, made_labels, made_styles
+        )
+    return results, readings
+
+
+def _summary(
+    readings, labels, writers, found_styles, made_readings, made_labels, made_styles
+) -> dict:
+    answers = np.array([-1 if r.answer is None else r.answer for r in readings])
+    right = answers == labels
+    rejected = np.array([r.prediction is not None and r.prediction.rejected for r in readings])
+    per_writer = {int(w): _share(right[writers == w]) for w in np.unique(writers)}
+    worst = min(per_writer, key=per_writer.get)
+    styles_found = {}
+    for name in sorted({s for s in found_styles if s}):
+        mask = np.array([s == name for s in found_styles])
+        styles_found[name] = {"count": int(mask.sum()), "accuracy": _share(right[mask])}
+    made_answers = np.array([-1 if r.answer is None else r.answer for r in made_readings])
+    for name in sorted(set(made_styles)):
+        mask = np.array([s == name for s in made_styles])
+        styles_found[name] = {
+            "count": int(mask.sum()),
+            "accuracy": _share((made_answers == made_labels)[mask]),
+        }
+    confusions = Counter(
+        (int(label), "not a digit" if answer == -1 else int(answer))
+        for label, answer in zip(labels[~right], answers[~right], strict=True)
+    )
+    return {
+        "accuracy": _share(right),
+        "rejected": int(rejected.sum()),
+        "accuracy_on_accepted": _share(right[~rejected]),
+        "per_digit": {int(d): _share(right[labels == d]) for d in np.unique(labels)},
+        "per_writer": per_writer,
+        "worst_writer": worst,
+        "styles": styles_found,
+        "confusions": [[f"{a} as {b}", n] for (a, b), n in confusions.most_common(10)],
+    }
+
+
+def contact_sheet(readings: list[Reading], labels: np.ndarray, columns: int = 16) -> Image.Image:
+    """The model inputs of every wrong answer, each captioned "true>answer" ("-" = rejected)."""
+    wrong = [i for i, r in enumerate(readings) if r.answer != labels[i]]
+    tile, caption = IMAGE_SIZE * 3, 12
+    rows = max(1, -(-len(wrong) // columns))
+    sheet = Image.new("L", (columns * tile, rows * (tile + caption)), 40)
+    draw = ImageDraw.Draw(sheet)
+    for place, index in enumerate(wrong):
+        x, y = place % columns * tile, place // columns * (tile + caption)
+        image = readings[index].image
+        if image is not None:
+            pixels = Image.fromarray(np.uint8(np.clip(image, 0, 1) * 255)).resize((tile, tile))
+            sheet.paste(pixels, (x, y))
+        answer = readings[index].answer
+        draw.text(
+            (x + 2, y + tile), f"{labels[index]}>{'-' if answer is None else answer}", fill=255
+        )
+    return sheet
+
+
+def table(results: dict) -> str:
+    paths = list(results["paths"])
+    summaries = [results["paths"][p] for p in paths]
+    head = "| | " + " | ".join(f"{p} path" for p in paths) + " |"
+    rule = "| --- |" + " ---: |" * len(paths)
+    lines = [head, rule]
+    lines.append(
+        f"| all {results['digits']} digits | "
+        + " | ".join(f"**{s['accuracy']:.2%}**" for s in summaries)
+        + " |"
+    )
+    lines.append(
+        "| rejected as not a digit | " + " | ".join(str(s["rejected"]) for s in summaries) + " |"
+    )
+    for digit in summaries[0]["per_digit"]:
+        lines.append(
+            f"| digit {digit} | "
+            + " | ".join(f"{s['per_digit'][digit]:.2%}" for s in summaries)
+            + " |"
+        )
+    for writer in summaries[0]["per_writer"]:
+        lines.append(
+            f"| writer {writer} | "
+            + " | ".join(f"{s['per_writer'][writer]:.2%}" for s in summaries)
+            + " |"
+        )
+    for name, style in summaries[0]["styles"].items():
+        lines.append(
+            f"| {name} ({style['count']}) | "
+            + " | ".join(f"{s['styles'][name]['accuracy']:.2%}" for s in summaries)
+            + " |"
+        )
+    for path, summary in zip(paths, summaries, strict=True):
+        worst = summary["worst_writer"]
+        lines.append("")
+        confusions = ", ".join(f"{c} ({n})" for c, n in summary["confusions"])
+        worst_share = summary["per_writer"][worst]
+        lines.append(
+            f"{path} path: worst writer {worst} ({worst_share:.2%}); top confusions: {confusions}"
+        )
+    return "\n".join(lines)
+
+
+def _read(engine: Engine, images: list[np.ndarray | None]) -> list[Reading]:
+    inked = [i for i, image in enumerate(images) if image is not None]
+    predictions = engine.predict_batch(np.stack([images[i] for i in inked])) if inked else []
+    by_index = dict(zip(inked, predictions, strict=True))
+    return [Reading(image, by_index.get(i)) for i, image in enumerate(images)]
+
+
+def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int]]]:
+    """Pen positions in the 500-unit writing box as integer pixels of a canvas `side` across."""
+    return [
+        [tuple(p) for p in np.rint(stroke * side / UCI_BOX).astype(int).tolist()]
+        for stroke in strokes
+    ]
+
+
+def _share(right: np.ndarray) -> float:
+    return float(right.mean()) if right.size else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description="Accuracy on pendigits writers 31-44.")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
+    parser.add_argument(
+        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
+    )
+    parser.add_argument(
+        "--path", choices=PATHS, action="append", help="only this path (repeatable)"
+    )
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--errors", type=Path, help="write contact sheets of the errors: PATH-stroke.png, ..."
+    )
+    args = parser.parse_args(argv)
+    try:
+        engine = Engine(args.model)
+        samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
+        results, readings = evaluate(engine, samples, args.path or PATHS)
+        print(table(results))
+        if args.json:
+            atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
+        if args.errors:
+            for path, found in readings.items():
+                sheet = contact_sheet(found, samples.labels)
+                target = args.errors.with_name(f"{args.errors.stem}-{path}.png")
+                atomic_write(target, lambda tmp, s=sheet: s.save(tmp, format="PNG"))
+    except DigitsError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
