@@ -6,6 +6,7 @@ test writers and the held-apart letter sources are never seen here.
 
 - "not a digit": the lowest threshold on the model's `not_digit` output that rejects at most
   MAX_FALSE_REJECT of each kind of real digit, so that as many non-digits as possible are caught.
+- the temperature of the softmax (`fit_temperature`), before the two thresholds;
 - "unsure": the highest confidence threshold that marks at most MAX_UNSURE_RIGHT of the right
   answers, so the mark falls on wrong answers rather than right ones.
 """
@@ -22,6 +23,23 @@ from training.dataset import NOT_A_DIGIT
 # Half the product bars (1% of pen digits, 0.5% of MNIST), for the margin a new writer needs.
 MAX_FALSE_REJECT = {"MNIST": 0.0025, "pen digits": 0.005}
 MAX_UNSURE_RIGHT = 0.01
+
+
+TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(3.0), 121))  # candidates, log-spaced
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature that makes softmax(logits / T) most likely to give the true labels (the
+    lowest negative log-likelihood on held-out drawings): temperature scaling."""
+    best, best_loss = 1.0, np.inf
+    for temperature in TEMPERATURES:
+        scaled = logits / temperature
+        scaled = scaled - scaled.max(axis=1, keepdims=True)
+        log_probabilities = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
+        loss = -log_probabilities[np.arange(len(labels)), labels].mean()
+        if loss < best_loss:
+            best, best_loss = float(temperature), loss
+    return best
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 import onnx
 
 from export import quantize
-from export.calibrate import Calibration, calibrate
+from export.calibrate import Calibration, calibrate, fit_temperature
 from export.convert import check_parity, keras_to_onnx
 from export.gate import accuracy
 from export.metadata import describe, with_metadata
@@ -20,6 +20,7 @@ from runtime.preprocess import model_batch
 from training.artifacts import REPORT_FILE
 from training.data import Mnist
 from training.dataset import validation
+from training.model import logits_of, set_temperature
 from training.pen import PenSamples
 
 PARITY_IMAGES = 1000
@@ -67,24 +68,16 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
     both models on MNIST's test set through the runtime's own engine."""
     model = load_keras(keras_path)
     report = _training_report(keras_path)
+    development = _development(model, sources, report.get("config", {}))
+    images, labels = (np.concatenate(parts) for parts in zip(*development.values(), strict=True))
+    logits = logits_of(model).predict(model_batch(images), batch_size=1024, verbose=0)
+    temperature = fit_temperature(logits, labels)
+    set_temperature(model, temperature)
     x_test = model_batch(sources.mnist.x_test)
     fp32 = keras_to_onnx(model)
     parity = check_parity(model, fp32, x_test[:PARITY_IMAGES])
     calibration_images = quantize.calibration_images(sources, settings.calibration_images)
     int8 = quantize.quantize_int8(fp32, calibration_images, settings)
-    development = None
-    if rejects(model):
-        if sources.pen is None or sources.letters is None:
-            raise DigitsError("this model rejects non-digits: its thresholds need the pen data")
-        config = report.get("config", {})
-        development = validation(
-            sources.mnist,
-            sources.pen,
-            sources.letters,
-            config.get("val_split", 0.1),
-            config.get("seed", 1),
-            config.get("limit"),
-        )
 
     common = {
         "keras_model": keras_path,
@@ -101,8 +94,9 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
             path = Path(staging) / "model.onnx"
             onnx.save(proto, path)
             test_accuracy = accuracy(path, x_test, sources.mnist.y_test)
-            calibration = calibrate(Engine(path), development or {"MNIST": _mnist_only(sources)})
-        tagged[precision] = (_with_results(proto, test_accuracy, calibration), test_accuracy)
+            calibration = calibrate(Engine(path), development)
+        results = _with_results(proto, test_accuracy, calibration, temperature)
+        tagged[precision] = (results, test_accuracy)
     return Exported(
         fp32=tagged["fp32"][0],
         int8=tagged["int8"][0],
@@ -116,20 +110,34 @@ def metadata_of(model: onnx.ModelProto) -> dict[str, str]:
     return {prop.key: prop.value for prop in model.metadata_props}
 
 
+def _development(model: keras.Model, sources: Sources, config: dict) -> dict:
+    """What training held out, as {kind: (images, labels)}: the pen kinds only for a model that
+    rejects non-digits (they need the pen data)."""
+    pen = letters = None
+    if rejects(model):
+        if sources.pen is None or sources.letters is None:
+            raise DigitsError("this model rejects non-digits: its thresholds need the pen data")
+        pen, letters = sources.pen, sources.letters
+    return validation(
+        sources.mnist,
+        pen,
+        letters,
+        config.get("val_split", 0.1),
+        config.get("seed", 1),
+        config.get("limit"),
+    )
+
+
 def _with_results(
-    model: onnx.ModelProto, test_accuracy: float, calibration: Calibration
+    model: onnx.ModelProto, test_accuracy: float, calibration: Calibration, temperature: float
 ) -> onnx.ModelProto:
     results = {
         "test_accuracy": f"{test_accuracy:.4f}",
+        "temperature": f"{temperature:.4g}",
         **calibration.policy.as_metadata(),
         "calibration": json.dumps({k: round(v, 5) for k, v in calibration.figures.items()}),
     }
     return with_metadata(model, {**metadata_of(model), **results})
-
-
-def _mnist_only(sources: Sources) -> tuple[np.ndarray, np.ndarray]:
-    """Without pen data the "unsure" mark is calibrated on MNIST's last training images."""
-    return sources.mnist.x_train[-5000:], sources.mnist.y_train[-5000:]
 
 
 def _training_report(keras_path: Path) -> dict:

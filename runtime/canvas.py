@@ -11,13 +11,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pygame
 
+from runtime.preprocess import MODEL_SIDE, MODEL_STROKE
+
 BRUSH_FRACTION = 0.07  # brush diameter as a fraction of the canvas's shorter side
 INK = 255  # pixel value of full ink; the surface's palette maps it to the display colour
-# The model's rendering: strokes as wide as this fraction of the drawing's longer side (the pen
-# path's extent), as in MNIST digits, drawn on a surface whose drawing is MODEL_SIDE pixels
-# across: several times the model's 20 px digit box, so area-averaging anti-aliases it.
-MODEL_STROKE = 0.16
-MODEL_SIDE = 100
 
 Point = tuple[float, float]
 

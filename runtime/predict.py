@@ -1,101 +1,92 @@
-"""digits-predict: read digits from image files, one JSON line per file.
+"""digits-predict: read the digits in image files, or in pen strokes given as JSON.
 
-A file that cannot be used gets a line with an "error" and the others are still read; the exit
+One JSON line per input, the same for an image and for strokes (see `runtime.reader.Reading`).
+An input that cannot be read gets a line with an "error" and the others are still read; the exit
 code is then 1. A bad model is different: nothing can be read, so one stderr line and exit 2.
 """
 
 import argparse
 import json
+import os
 import sys
-import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
-
-from runtime import preprocess
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
+from runtime.inputs import load_ink, parse_strokes
+from runtime.reader import read_ink, read_strokes
 
 PROG = "digits-predict"
-
-
-class ImageError(DigitsError):
-    """This file cannot be read as a digit image."""
-
-
-def load_ink(path: Path) -> np.ndarray:
-    """The ink of an image file in [0, 1], whatever its format, orientation and polarity.
-
-    Transparent images (ink on a clear background) use their alpha channel as the ink.
-    Pillow's decompression-bomb limit stays on, and its warning tier counts as an error too:
-    a picture of a digit has no business being tens of megapixels.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image = ImageOps.exif_transpose(image)
-                if image.has_transparency_data and image.mode != "RGBA":
-                    image = image.convert("RGBA")
-                if image.mode == "RGBA" and image.getextrema()[3][0] < 255:
-                    return np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
-                return preprocess.ink_from_grayscale(np.asarray(image.convert("L")))
-    except FileNotFoundError:
-        raise ImageError("file not found") from None
-    except PermissionError:
-        raise ImageError("permission denied") from None
-    except IsADirectoryError:
-        raise ImageError("is a directory, not an image") from None
-    except UnidentifiedImageError:
-        raise ImageError("not an image Pillow can read") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ImageError(f"image too large: {error}") from None
-    except (OSError, ValueError, SyntaxError) as error:  # truncated or corrupt image data
-        raise ImageError(f"cannot decode image: {error}") from None
-
-
-def image_input(path: Path) -> np.ndarray | None:
-    """The model input for an image file; None when it holds no ink."""
-    return preprocess.to_model_input(load_ink(path))
+STDIN = "-"
 
 
 def predict_file(engine: Engine, path: Path) -> dict:
-    """The JSON-ready result for one file; a blank image gets no prediction (nulls), not a guess."""
+    """The JSON-ready answer for one image file; a blank image gets nulls, never a guess."""
     try:
-        image = image_input(path)
-    except ImageError as error:
+        return {"file": str(path), **read_ink(engine, load_ink(path)).as_json()}
+    except DigitsError as error:
         return {"file": str(path), "error": str(error)}
-    if image is None:
-        return {"file": str(path), "digit": None, "confidence": None, "probabilities": None}
-    prediction = engine.predict(image)
-    return {
-        "file": str(path),
-        "digit": prediction.digit,
-        "confidence": round(prediction.confidence, 4),
-        "probabilities": [round(p, 4) for p in prediction.probabilities],
-    }
+
+
+def predict_strokes(engine: Engine, source: str) -> Iterator[dict]:
+    """The answers for a stroke file (one JSON object) or for standard input (one a line)."""
+    if source != STDIN:
+        try:
+            text = Path(source).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            yield {"file": source, "error": f"cannot read: {getattr(error, 'strerror', error)}"}
+            return
+        yield _strokes_answer(engine, text, {"file": source})
+        return
+    for number, line in enumerate(sys.stdin, 1):
+        if line.strip():
+            yield _strokes_answer(engine, line, {"file": STDIN, "line": number})
+
+
+def _strokes_answer(engine: Engine, text: str, where: dict) -> dict:
+    try:
+        return {**where, **read_strokes(engine, parse_strokes(text)).as_json()}
+    except DigitsError as error:
+        return {**where, "error": str(error)}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Predict the digit in each image file (JSON lines on stdout)."
+        prog=PROG, description="Read the digits in images or strokes (JSON lines on stdout)."
     )
-    parser.add_argument("images", nargs="+", type=Path, metavar="IMAGE")
+    parser.add_argument("images", nargs="*", type=Path, metavar="IMAGE")
+    parser.add_argument(
+        "--strokes",
+        metavar="FILE",
+        help='read {"strokes": [[[x, y], ...], ...]} from FILE, or one object a line from - '
+        "(standard input), instead of images",
+    )
     parser.add_argument(
         "--model", type=Path, default=DEFAULT_MODEL, help="ONNX model (default: %(default)s)"
     )
     args = parser.parse_args(argv)
+    if bool(args.images) == bool(args.strokes):
+        parser.error("give image files or --strokes FILE, not both and not neither")
     try:
         engine = Engine(args.model)
     except DigitsError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)
         return 2
+    answers = (
+        predict_strokes(engine, args.strokes)
+        if args.strokes
+        else (predict_file(engine, path) for path in args.images)
+    )
     failed = False
-    for path in args.images:
-        result = predict_file(engine, path)
-        failed |= "error" in result
-        print(json.dumps(result), flush=True)
+    try:
+        for answer in answers:
+            failed |= "error" in answer
+            print(json.dumps(answer), flush=True)
+    except BrokenPipeError:
+        # Whoever read our output went away (`| head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 1 if failed else 0
 
 

@@ -18,20 +18,51 @@ POLARITY = "white-on-black"  # ink is 1.0, background 0.0
 VALUE_RANGE = (0.0, 1.0)
 INK_THRESHOLD = 0.15  # ink darker than this (as a fraction of full ink) is ignored when cropping
 MIN_CONTRAST = 0.1  # an image file whose ink differs from its background by less is blank
+# The drawing the model knows: strokes as wide as MODEL_STROKE of the drawing's longer side, as in
+# MNIST digits. Strokes are drawn (runtime.canvas.render_strokes), and the strokes of an image
+# file brought to that width, at MODEL_SIDE pixels across, several times the 20 px digit box so
+# that area-averaging anti-aliases them.
+MODEL_STROKE = 0.16
+MODEL_SIDE = 100
+BOLD = 1.6  # an image's strokes wider than this many times MODEL_STROKE are thinned to it
 
 
 def to_model_input(ink: np.ndarray) -> np.ndarray | None:
     """Turn a 2-D ink image (0 = background, 1 = ink; float in [0, 1] or uint8) into the model's
     28x28 float32 input, or None when there is no ink: an empty canvas gets no prediction.
     """
-    ink = np.asarray(ink)
-    full_ink = 255.0 if ink.dtype == np.uint8 else 1.0
-    rows = np.flatnonzero((ink > INK_THRESHOLD * full_ink).any(axis=1))
-    if rows.size == 0:
+    crop = _ink_crop(ink)
+    return None if crop is None else _scale_and_centre(crop)
+
+
+def image_to_model_input(ink: np.ndarray) -> np.ndarray | None:
+    """An ink image from a file (0 = paper, 1 = ink) as the model's input, or None if blank.
+
+    A scan, photo or screenshot has strokes of any width: a 3 px pen on a 1000 px page shrinks
+    to a faint hairline in a 20 px digit, and the model reads hairlines as 1s. So the ink is first
+    brought to the drawing the model knows (`MODEL_SIDE` across, strokes `MODEL_STROKE` of it
+    wide, as the pad's strokes are drawn), then prepared as usual (`to_model_input`). Ink that
+    vanishes at that size (a 1 px line across a huge image) is no drawing at all.
+    """
+    crop = _ink_crop(ink)
+    if crop is None:
         return None
-    cols = np.flatnonzero((ink[rows[0] : rows[-1] + 1] > INK_THRESHOLD * full_ink).any(axis=0))
-    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / full_ink
-    return _scale_and_centre(np.clip(crop, 0.0, 1.0))
+    height, width = crop.shape
+    scale = MODEL_SIDE / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resample = Image.Resampling.BOX if scale < 1 else Image.Resampling.BILINEAR
+    small = np.asarray(Image.fromarray(crop).resize(size, resample))
+    strongest = float(small.max())
+    if strongest < INK_THRESHOLD:
+        return None
+    strokes = small >= strongest / 2
+    width_now = _stroke_width(strokes)
+    target = MODEL_STROKE * MODEL_SIDE
+    if width_now < target:
+        strokes = _dilated(strokes, (target - width_now) / 2)
+    elif width_now > BOLD * target:
+        strokes = ~_dilated(~strokes, (width_now - target) / 2)
+    return to_model_input(strokes.astype(np.float32))
 
 
 def model_batch(images: np.ndarray) -> np.ndarray:
@@ -45,18 +76,54 @@ def model_batch(images: np.ndarray) -> np.ndarray:
 def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
 
-    The background is the median of the border pixels; whichever way the ink differs from it
+    The paper is the picture's median grey: ink covers far less than half of any picture of a
+    few digits, even one with a dark frame or border. Whichever way the ink differs from it
     becomes 1.0, so dark-on-light scans and light-on-dark screenshots both work. A picture with
-    no contrast is all background.
+    no contrast is all paper.
     """
     gray = np.asarray(gray, dtype=np.float32) / 255.0
-    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    background = float(np.median(border))
-    ink = gray - background if background < 0.5 else background - gray
+    paper = float(np.median(gray))
+    ink = gray - paper if paper < 0.5 else paper - gray
     strongest = float(ink.max())
     if strongest < MIN_CONTRAST:
         return np.zeros_like(gray)
     return np.clip(ink / strongest, 0.0, 1.0)
+
+
+def _ink_crop(ink: np.ndarray) -> np.ndarray | None:
+    """The ink's bounding box (ink above INK_THRESHOLD) as float32 in [0, 1]; None if none."""
+    ink = np.asarray(ink)
+    full_ink = 255.0 if ink.dtype == np.uint8 else 1.0
+    rows = np.flatnonzero((ink > INK_THRESHOLD * full_ink).any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero((ink[rows[0] : rows[-1] + 1] > INK_THRESHOLD * full_ink).any(axis=0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1].astype(np.float32) / full_ink
+    return np.clip(crop, 0.0, 1.0)
+
+
+def _stroke_width(strokes: np.ndarray) -> float:
+    """The mean width of the strokes in a binary image: twice the area over the outline's length
+    (a long stroke of width w and length L has area wL and outline 2L). Pixel edges overcount a
+    slanted outline; pi/4 is their mean excess over all directions."""
+    padded = np.pad(strokes, 1)
+    edges = np.count_nonzero(np.diff(padded, axis=0)) + np.count_nonzero(np.diff(padded, axis=1))
+    return 2 * float(strokes.sum()) / max(edges * math.pi / 4, 1.0)
+
+
+def _dilated(strokes: np.ndarray, radius: float) -> np.ndarray:
+    """The strokes grown by a round pen of `radius` pixels."""
+    reach = math.ceil(radius)
+    padded = np.pad(strokes, reach)
+    grown = np.zeros_like(padded)
+    height, width = padded.shape
+    for dy in range(-reach, reach + 1):
+        for dx in range(-reach, reach + 1):
+            if dx * dx + dy * dy <= radius * radius:
+                grown[max(dy, 0) : height + min(dy, 0), max(dx, 0) : width + min(dx, 0)] |= padded[
+                    max(-dy, 0) : height + min(-dy, 0), max(-dx, 0) : width + min(-dx, 0)
+                ]
+    return grown
 
 
 def _scale_and_centre(crop: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from runtime.canvas import Canvas
-from runtime.engine import CONTRACT, INPUT_NAME, OUTPUT_NAME
+from runtime.engine import CONTRACT, INPUT_NAME, NOT_DIGIT_NAME, OUTPUT_NAME
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 
@@ -52,21 +52,53 @@ def letters_path() -> Path:
     return _shared_data("LETTERS_DATA")
 
 
-def build_linear_model(path: Path, weights: np.ndarray, metadata: dict[str, str]) -> Path:
-    """An ONNX model softmax(flatten(image) @ weights) with the digits signature and metadata."""
+def build_linear_model(
+    path: Path,
+    weights: np.ndarray,
+    metadata: dict[str, str],
+    not_digit: float | None = None,
+    output: np.ndarray | None = None,
+) -> Path:
+    """An ONNX model softmax(flatten(image) @ weights) with the digits signature and metadata;
+    with `not_digit`, also that constant as the "not a digit" output; with `output`, a constant
+    [10] vector as the probabilities instead (to feed the runtime what a broken model would)."""
+    nodes = [
+        helper.make_node("Reshape", [INPUT_NAME, "flat_shape"], ["flat"]),
+        helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
+    ]
+    if output is None:
+        nodes.append(helper.make_node("Softmax", ["logits"], [OUTPUT_NAME], axis=-1))
+    else:
+        nodes += [
+            helper.make_node("Mul", ["logits", "zero"], ["nothing"]),
+            helper.make_node("Add", ["nothing", "constant"], [OUTPUT_NAME]),
+        ]
+    outputs = [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])]
+    constants = [
+        numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), "flat_shape"),
+        numpy_helper.from_array(weights.astype(np.float32), "weights"),
+        numpy_helper.from_array(np.zeros(1, np.float32), "zero"),
+        numpy_helper.from_array(
+            np.asarray(output if output is not None else [0], np.float32), "constant"
+        ),
+        numpy_helper.from_array(np.array([0], dtype=np.int64), "first"),
+        numpy_helper.from_array(np.array([1], dtype=np.int64), "one_column"),
+        numpy_helper.from_array(np.array([not_digit or 0.0], np.float32), "not_digit_value"),
+    ]
+    if not_digit is not None:
+        nodes += [
+            helper.make_node("Slice", ["logits", "first", "one_column", "one_column"], ["column"]),
+            helper.make_node("Mul", ["column", "zero"], ["zeros"]),
+            helper.make_node("Add", ["zeros", "not_digit_value"], ["odds"]),
+            helper.make_node("Squeeze", ["odds", "one_column"], [NOT_DIGIT_NAME]),
+        ]
+        outputs.append(helper.make_tensor_value_info(NOT_DIGIT_NAME, TensorProto.FLOAT, ["N"]))
     graph = helper.make_graph(
-        [
-            helper.make_node("Reshape", [INPUT_NAME, "flat_shape"], ["flat"]),
-            helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
-            helper.make_node("Softmax", ["logits"], [OUTPUT_NAME], axis=-1),
-        ],
+        nodes,
         "linear_digits",
         [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["N", 28, 28, 1])],
-        [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])],
-        [
-            numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), "flat_shape"),
-            numpy_helper.from_array(weights.astype(np.float32), "weights"),
-        ],
+        outputs,
+        constants,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     helper.set_model_props(model, metadata)

@@ -166,7 +166,8 @@ def _drawn_parts(
     rows = _images(
         shapes.letters_in_a_row([letters.strokes[i] for i in picks], rng)
         for picks in (
-            rng.integers(0, len(letters), int(rng.integers(2, 5))) for _ in range(mix.letter_rows)
+            rng.integers(0, len(letters), int(rng.integers(2, 5)))
+            for _ in range(mix.letter_rows if len(letters) else 0)
         )
     )
     return {

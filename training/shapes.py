@@ -81,7 +81,8 @@ def smiley(rng: Rng) -> Strokes:
     eyes = []
     for x in (-0.17, 0.17):
         eye = np.array([x, -0.12]) + rng.normal(0, 0.02, 2)
-        eyes.append(eye[None] if rng.random() < 0.5 else _segment(eye, eye + np.array([0.0, 0.08])))
+        dash = eye[None] if rng.random() < 0.5 else _segment(eye, eye + np.array([0.0, 0.08]))
+        eyes.append(dash.astype(np.float32))
     t = np.linspace(math.radians(200), math.radians(340), 12)
     width = rng.uniform(0.18, 0.3)
     mouth = np.stack([width * np.cos(t), 0.12 - 0.8 * width * np.sin(t)], axis=1)

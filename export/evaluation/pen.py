@@ -17,17 +17,17 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from runtime import predict
 from runtime.canvas import Canvas
-from runtime.engine import DEFAULT_MODEL, Engine, Prediction
+from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
-from runtime.preprocess import IMAGE_SIZE, to_model_input
+from runtime.inputs import load_ink
+from runtime.preprocess import IMAGE_SIZE
+from runtime.reader import Reading, read_ink, read_strokes
 from training import styles
 from training.files import atomic_write, atomic_write_text
 from training.pen import PENDIGITS_ENV, TEST_WRITERS, UCI_BOX, PenSamples, load_pendigits
@@ -41,39 +41,33 @@ BAR_STROKES, BAR_IMAGES, BAR_WORST_WRITER = 0.99, 0.985, 0.96
 PATHS = ("stroke", "image")
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What one path made of one drawing."""
-
-    image: np.ndarray | None  # the model input; None if the path found no ink
-    prediction: Prediction | None
-
-    @property
-    def answer(self) -> int | None:
-        return None if self.prediction is None else self.prediction.answer
-
-
 def stroke_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
-    """The pad: mouse moves on its canvas, its model rendering, preprocessing and the model."""
-    images = []
+    """The pad: mouse moves on its canvas, read from its strokes."""
+    readings = []
     for strokes in drawings:
         canvas = Canvas((STROKE_CANVAS, STROKE_CANVAS))
         canvas.replay(_positions(strokes, STROKE_CANVAS))
-        images.append(to_model_input(canvas.model_ink()))
-    return _read(engine, images)
+        readings.append(read_strokes(engine, canvas.pixel_strokes()))
+    return readings
 
 
 def image_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
     """A drawing app's PNG, read by the predict CLI's own code."""
-    images = []
+    readings = []
     with tempfile.TemporaryDirectory() as folder:
-        for index, strokes in enumerate(drawings):
+        path = Path(folder) / "digit.png"
+        for strokes in drawings:
             canvas = Canvas((IMAGE_CANVAS, IMAGE_CANVAS), IMAGE_BRUSH)
             canvas.replay(_positions(strokes, IMAGE_CANVAS))
-            path = Path(folder) / f"{index}.png"
             Image.fromarray(255 - canvas.ink()).save(path)  # dark ink on white, like a screenshot
-            images.append(predict.image_input(path))
-    return _read(engine, images)
+            readings.append(read_ink(engine, load_ink(path)))
+    return readings
+
+
+def answer(reading: Reading) -> int | None:
+    """The digit a reading gives for a drawing of one digit: None if it found no digit, not
+    exactly one, or one that is not a digit."""
+    return None if reading.single is None else reading.single.answer
 
 
 def style_of(strokes: list[np.ndarray], label: int) -> str | None:
@@ -128,16 +122,16 @@ def evaluate(engine: Engine, samples: PenSamples, paths=PATHS) -> dict:
 def _summary(
     readings, labels, writers, found_styles, made_readings, made_labels, made_styles
 ) -> dict:
-    answers = np.array([-1 if r.answer is None else r.answer for r in readings])
+    answers = np.array([-1 if answer(r) is None else answer(r) for r in readings])
     right = answers == labels
-    rejected = np.array([r.prediction is not None and r.prediction.rejected for r in readings])
+    rejected = np.array([r.single is not None and r.single.rejected for r in readings])
     per_writer = {int(w): _share(right[writers == w]) for w in np.unique(writers)}
     worst = min(per_writer, key=per_writer.get)
     styles_found = {}
     for name in sorted({s for s in found_styles if s}):
         mask = np.array([s == name for s in found_styles])
         styles_found[name] = {"count": int(mask.sum()), "accuracy": _share(right[mask])}
-    made_answers = np.array([-1 if r.answer is None else r.answer for r in made_readings])
+    made_answers = np.array([-1 if answer(r) is None else answer(r) for r in made_readings])
     for name in sorted(set(made_styles)):
         mask = np.array([s == name for s in made_styles])
         styles_found[name] = {
@@ -145,12 +139,13 @@ def _summary(
             "accuracy": _share((made_answers == made_labels)[mask]),
         }
     confusions = Counter(
-        (int(label), "not a digit" if answer == -1 else int(answer))
-        for label, answer in zip(labels[~right], answers[~right], strict=True)
+        (int(label), "no digit" if found == -1 else int(found))
+        for label, found in zip(labels[~right], answers[~right], strict=True)
     )
     return {
         "accuracy": _share(right),
         "rejected": int(rejected.sum()),
+        "not_one_digit": int(sum(len(r.digits) != 1 for r in readings)),
         "accuracy_on_accepted": _share(right[~rejected]),
         "per_digit": {int(d): _share(right[labels == d]) for d in np.unique(labels)},
         "per_writer": per_writer,
@@ -161,22 +156,22 @@ def _summary(
 
 
 def contact_sheet(readings: list[Reading], labels: np.ndarray, columns: int = 16) -> Image.Image:
-    """The model inputs of every wrong answer, each captioned "true>answer" ("-" = rejected)."""
-    wrong = [i for i, r in enumerate(readings) if r.answer != labels[i]]
+    """What the model saw of every wrong answer, captioned "true>answer" ("-": no digit); a
+    drawing read as several digits shows them side by side."""
+    wrong = [i for i, r in enumerate(readings) if answer(r) != labels[i]]
     tile, caption = IMAGE_SIZE * 3, 12
     rows = max(1, -(-len(wrong) // columns))
     sheet = Image.new("L", (columns * tile, rows * (tile + caption)), 40)
     draw = ImageDraw.Draw(sheet)
     for place, index in enumerate(wrong):
         x, y = place % columns * tile, place // columns * (tile + caption)
-        image = readings[index].image
-        if image is not None:
-            pixels = Image.fromarray(np.uint8(np.clip(image, 0, 1) * 255)).resize((tile, tile))
-            sheet.paste(pixels, (x, y))
-        answer = readings[index].answer
-        draw.text(
-            (x + 2, y + tile), f"{labels[index]}>{'-' if answer is None else answer}", fill=255
-        )
+        seen = [d.image for d in readings[index].digits]
+        if seen:
+            pixels = np.concatenate([np.clip(image, 0, 1) for image in seen], axis=1)
+            strip = Image.fromarray(np.uint8(pixels * 255)).resize((tile, tile))
+            sheet.paste(strip, (x, y))
+        found = answer(readings[index])
+        draw.text((x + 2, y + tile), f"{labels[index]}>{'-' if found is None else found}", fill=255)
     return sheet
 
 
@@ -193,6 +188,11 @@ def table(results: dict) -> str:
     )
     lines.append(
         "| rejected as not a digit | " + " | ".join(str(s["rejected"]) for s in summaries) + " |"
+    )
+    lines.append(
+        "| read as several digits or none | "
+        + " | ".join(str(s["not_one_digit"]) for s in summaries)
+        + " |"
     )
     for digit in summaries[0]["per_digit"]:
         lines.append(
@@ -221,13 +221,6 @@ def table(results: dict) -> str:
             f"{path} path: worst writer {worst} ({worst_share:.2%}); top confusions: {confusions}"
         )
     return "\n".join(lines)
-
-
-def _read(engine: Engine, images: list[np.ndarray | None]) -> list[Reading]:
-    inked = [i for i, image in enumerate(images) if image is not None]
-    predictions = engine.predict_batch(np.stack([images[i] for i in inked])) if inked else []
-    by_index = dict(zip(inked, predictions, strict=True))
-    return [Reading(image, by_index.get(i)) for i, image in enumerate(images)]
 
 
 def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int]]]:

@@ -1,0 +1,213 @@
+"""python -m export.evaluation.numbers: how well numbers of 1-6 digits are read.
+
+Numbers are composed from the real pen digits of the pendigits test writers (31-44), each number
+from one writer, as people write them: digit sizes and baselines vary a little, the line may
+rise or fall, and the gaps range from generous to slightly overlapping. They are read through
+both paths a user has:
+(a) the stroke path: drawn as mouse moves on a canvas, then segmented by stroke and read in
+    one batch, as the pad does; the digits' strokes are sometimes written out of order;
+(b) the image path: drawn with a round brush, saved as a PNG and read by the predict CLI's code.
+A number counts as right when every digit is. Segmentation errors (the wrong strokes or pieces
+grouped into digits) are counted apart from classification errors (right groups, a wrong digit).
+"""
+
+import argparse
+import json
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from runtime.canvas import BRUSH_FRACTION, Canvas
+from runtime.engine import DEFAULT_MODEL, Engine
+from runtime.errors import DigitsError
+from runtime.inputs import load_ink
+from runtime.reader import Reading, read_ink, read_strokes
+from training.files import atomic_write_text
+from training.pen import PENDIGITS_ENV, TEST_WRITERS, PenSamples, load_pendigits
+
+PROG = "python -m export.evaluation.numbers"
+LENGTHS = range(1, 7)
+DEFAULT_COUNT = 300  # numbers of each length
+CANVAS = (900, 320)  # a wide canvas, as the pad gives a number
+HEIGHT_SHARE = 0.55  # digits are this share of the canvas height (unless the number is too wide)
+SIZE_JITTER = 0.12  # each digit's height varies by up to this share
+BASELINE_JITTER = 0.06  # each digit's baseline moves by up to this share of the height
+SLOPE = 0.08  # the line rises or falls by up to this much per unit of length
+# The gap between neighbours' ink, in digit heights: from nearly touching to generous. The pen
+# positions are further apart by the brush's width, as a person leaves room for the ink.
+GAP = (0.02, 0.4)
+OUT_OF_ORDER = 0.25  # share of numbers whose digits are written in a shuffled order
+BAR_STROKES, BAR_IMAGES = 0.97, 0.95  # four-digit numbers, whole-number accuracy
+PATHS = ("stroke", "image")
+
+
+@dataclass(frozen=True)
+class Number:
+    """A composed number: its strokes in writing order, and which digit each stroke belongs to."""
+
+    digits: str
+    strokes: list[np.ndarray]  # canvas pixels
+    owner: list[int]  # the digit (left to right) of each stroke
+    boxes: list[
+        tuple[float, float, float, float]
+    ]  # each digit's pen extent: left, top, right, bottom
+
+
+def compose(samples: PenSamples, length: int, rng: np.random.Generator) -> Number:
+    """A number of `length` digits by one test writer, laid out on the canvas."""
+    writer = rng.choice(np.unique(samples.groups))
+    own = np.flatnonzero(samples.groups == writer)
+    picks = rng.choice(own, length)
+    placed, left, boxes = [], 0.0, []
+    slope = rng.uniform(-SLOPE, SLOPE)
+    brush = BRUSH_FRACTION * min(CANVAS) / (HEIGHT_SHARE * CANVAS[1])  # in digit heights
+    for index in picks:
+        strokes = samples.strokes[index]
+        points = np.concatenate(strokes)
+        low, high = points.min(axis=0), points.max(axis=0)
+        scale = (1 + rng.uniform(-SIZE_JITTER, SIZE_JITTER)) / max(float(high[1] - low[1]), 1.0)
+        width = float(high[0] - low[0]) * scale
+        shift = np.array([left, slope * left + rng.uniform(-BASELINE_JITTER, BASELINE_JITTER)])
+        bottom_aligned = [(stroke - (low[0], high[1])) * scale + shift for stroke in strokes]
+        placed.append(bottom_aligned)
+        box_points = np.concatenate(bottom_aligned)
+        boxes.append((*box_points.min(axis=0), *box_points.max(axis=0)))
+        left += width + brush + rng.uniform(*GAP)
+    everything = np.concatenate([np.concatenate(d) for d in placed])
+    low, high = everything.min(axis=0), everything.max(axis=0)
+    scale = min(
+        HEIGHT_SHARE * CANVAS[1] / max(float(high[1] - low[1]), 1e-6),
+        0.9 * CANVAS[0] / max(float(high[0] - low[0]), 1e-6),
+    )
+    offset = (np.array(CANVAS) - (high - low) * scale) / 2 - low * scale
+    order = list(range(length))
+    if rng.random() < OUT_OF_ORDER:
+        rng.shuffle(order)
+    strokes, owner = [], []
+    for digit in order:
+        for stroke in placed[digit]:
+            strokes.append(stroke * scale + offset)
+            owner.append(digit)
+    pixel_boxes = [
+        tuple(
+            float(v)
+            for v in np.concatenate(
+                [np.array(b[:2]) * scale + offset, np.array(b[2:]) * scale + offset]
+            )
+        )
+        for b in boxes
+    ]
+    digits = "".join(str(samples.labels[i]) for i in picks)
+    return Number(digits, strokes, owner, pixel_boxes)
+
+
+def draw(number: Number, brush: float = BRUSH_FRACTION) -> Canvas:
+    canvas = Canvas(CANVAS, brush)
+    canvas.replay([[tuple(p) for p in np.rint(s).astype(int).tolist()] for s in number.strokes])
+    return canvas
+
+
+def stroke_reading(engine: Engine, number: Number) -> Reading:
+    return read_strokes(engine, draw(number).pixel_strokes())
+
+
+def image_reading(engine: Engine, number: Number, folder: Path) -> Reading:
+    path = folder / "number.png"
+    Image.fromarray(255 - draw(number).ink()).save(path)
+    return read_ink(engine, load_ink(path))
+
+
+def segmented_right(number: Number, reading: Reading, path: str) -> bool:
+    """Whether the reading found the number's digits as its digits: one found digit per true
+    digit, left to right, each centred inside the true digit's extent (give or take a little)."""
+    if len(reading.digits) != len(number.digits):
+        return False
+    for found, (left, top, right, bottom) in zip(reading.digits, number.boxes, strict=True):
+        box = found.box
+        centre_x = (box.left + box.right) / 2
+        margin = 0.1 * (bottom - top)
+        if not left - margin <= centre_x <= right + margin:
+            return False
+    return True
+
+
+def evaluate(engine: Engine, samples: PenSamples, count: int, seed: int, paths=PATHS) -> dict:
+    rng = np.random.default_rng(seed)
+    numbers = {length: [compose(samples, length, rng) for _ in range(count)] for length in LENGTHS}
+    results = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in paths:
+            rows = {}
+            for length, composed in numbers.items():
+                right = segmentation = classification = 0
+                for number in composed:
+                    reading = (
+                        stroke_reading(engine, number)
+                        if path == "stroke"
+                        else image_reading(engine, number, Path(scratch))
+                    )
+                    if reading.number == number.digits:
+                        right += 1
+                    elif not segmented_right(number, reading, path):
+                        segmentation += 1
+                    else:
+                        classification += 1
+                rows[length] = {
+                    "numbers": len(composed),
+                    "accuracy": right / len(composed),
+                    "segmentation_errors": segmentation,
+                    "classification_errors": classification,
+                }
+            results[path] = rows
+    return results
+
+
+def table(results: dict) -> str:
+    paths = list(results)
+    head = "| digits | numbers | " + " | ".join(
+        f"{p} path | segmentation errors | classification errors" for p in paths
+    )
+    lines = [head + " |", "| ---: | ---: |" + " ---: | ---: | ---: |" * len(paths)]
+    for length in next(iter(results.values())):
+        cells = [str(length), str(results[paths[0]][length]["numbers"])]
+        for path in paths:
+            row = results[path][length]
+            cells += [
+                f"{row['accuracy']:.2%}",
+                str(row["segmentation_errors"]),
+                str(row["classification_errors"]),
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=PROG, description="Whole-number accuracy, 1-6 digits.")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
+    parser.add_argument(
+        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
+    )
+    parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="numbers per length")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--path", choices=PATHS, action="append", help="only this path")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args(argv)
+    try:
+        engine = Engine(args.model)
+        samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
+        results = evaluate(engine, samples, args.count, args.seed, args.path or PATHS)
+        print(table(results))
+        if args.json:
+            atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
+    except DigitsError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

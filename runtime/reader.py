@@ -1,0 +1,127 @@
+"""Reading a drawing: strokes or an ink image -> the digits it holds, left to right, and the number.
+
+The one path from a drawing to an answer, used by the pad and the predict CLI alike: segment the
+drawing into digits (`runtime.segment`), turn each into the model's input exactly as a single
+digit always was (`runtime.canvas.render_strokes` for strokes, `runtime.preprocess` for images),
+and read them all in one batched inference. `Reading.as_json` is the JSON contract both print.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from runtime import preprocess, segment
+from runtime.canvas import render_strokes
+from runtime.engine import Engine, Prediction
+
+NOT_A_DIGIT_MARK = "?"  # stands in the number for a part that is not a digit
+
+
+@dataclass(frozen=True)
+class DigitReading:
+    """One digit of a drawing: where it is, what the model saw and what it read."""
+
+    box: segment.Box
+    image: np.ndarray  # the 28x28 model input
+    prediction: Prediction
+
+
+@dataclass(frozen=True)
+class Reading:
+    digits: list[DigitReading]  # left to right; empty for a blank drawing
+    ms: float  # segmentation, preprocessing and inference
+
+    @property
+    def number(self) -> str | None:
+        """The digits as a string, "?" for a part that is not a digit; None when blank."""
+        if not self.digits:
+            return None
+        return "".join(
+            NOT_A_DIGIT_MARK if d.prediction.rejected else str(d.prediction.digit)
+            for d in self.digits
+        )
+
+    @property
+    def single(self) -> Prediction | None:
+        """The prediction when the drawing holds exactly one digit."""
+        return self.digits[0].prediction if len(self.digits) == 1 else None
+
+    def as_json(self) -> dict:
+        """The answer every tool prints: `digit`, `confidence` and `probabilities` describe a
+        drawing of one digit (null otherwise, and `digit` null when it is not a digit, with
+        `"rejected": true`); `number` and `digits` describe any drawing."""
+        single = self.single
+        answer: dict = {"digit": None, "confidence": None, "probabilities": None}
+        if single is not None:
+            answer = {
+                "digit": single.answer,
+                **({"rejected": True} if single.rejected else {}),
+                "confidence": round(single.confidence, 4),
+                "probabilities": [round(p, 4) for p in single.probabilities],
+            }
+        answer["number"] = self.number
+        answer["digits"] = [
+            {
+                "digit": d.prediction.answer,
+                **({"rejected": True} if d.prediction.rejected else {}),
+                "confidence": round(d.prediction.confidence, 4),
+                "box": d.box.as_xywh(),
+            }
+            for d in self.digits
+        ]
+        return answer
+
+
+def read_strokes(engine: Engine, strokes: list[np.ndarray]) -> Reading:
+    """Read pen strokes ((n, 2) arrays of x, y in any units, y down, in writing order)."""
+    started = time.perf_counter()
+    boxes = segment.stroke_boxes(strokes)
+    groups = segment.group(boxes, segment.touching_strokes(strokes))
+    images = [
+        preprocess.to_model_input(render_strokes([strokes[i] for i in members]))
+        for members in groups
+    ]
+    spans = [_span(boxes, members) for members in groups]
+    return _read(engine, spans, images, started)
+
+
+def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
+    """Read an ink image (0 = paper, 1 = ink, float, or uint8 0..255)."""
+    started = time.perf_counter()
+    ink = np.asarray(ink)
+    full = 255.0 if ink.dtype == np.uint8 else 1.0
+    found = segment.components(ink > preprocess.INK_THRESHOLD * full)
+    kept = segment.without_frames(found)
+    groups = segment.group([found.boxes[i] for i in kept])
+    images, spans = [], []
+    for members in groups:
+        labels = [kept[i] + 1 for i in members]
+        span = _span(found.boxes, [label - 1 for label in labels])
+        top, bottom = int(span.top), int(span.bottom)
+        left, right = int(span.left), int(span.right)
+        mask = np.isin(found.labels[top:bottom, left:right], labels)
+        images.append(
+            preprocess.image_to_model_input(np.where(mask, ink[top:bottom, left:right], 0))
+        )
+        spans.append(span)
+    return _read(engine, spans, images, started)
+
+
+def _span(boxes: list[segment.Box], members: list[int]) -> segment.Box:
+    span = boxes[members[0]]
+    for i in members[1:]:
+        span = span.union(boxes[i])
+    return span
+
+
+def _read(
+    engine: Engine, spans: list[segment.Box], images: list[np.ndarray | None], started: float
+) -> Reading:
+    inked = [i for i, image in enumerate(images) if image is not None]
+    predictions = engine.predict_batch(np.stack([images[i] for i in inked])) if inked else []
+    digits = [
+        DigitReading(spans[i], images[i], prediction)
+        for i, prediction in zip(inked, predictions, strict=True)
+    ]
+    return Reading(digits, (time.perf_counter() - started) * 1000)

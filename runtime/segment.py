@@ -1,0 +1,253 @@
+"""Segmentation: a drawing of a number -> one group of ink per digit, left to right.
+
+The pad knows the strokes: each stroke is a piece, and pieces whose horizontal extents overlap
+enough belong to one digit, whenever they were written (a 7's crossbar or a 5's flag added after
+the next digit still lands on its own digit), while neighbours that merely touch or overlap a
+little stay apart. Image files have no strokes: their pieces are the connected components of the
+ink, grouped the same way; a frame around the writing (a box on a form) is dropped. Specks, tiny
+next to the writing, are dropped too: a dot is not a digit.
+
+Everything is measured in the writing's own line height, so the rules hold at any size.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+SPECK = 0.12  # a piece smaller than this share of the line height (both ways) is a speck
+MIN_WIDTH = 0.25  # a piece narrower than this share of the line height counts as this wide
+OVERLAP = 0.35  # pieces merge when their x-ranges overlap by this share of the narrower one
+LINE_GAP = 0.5  # ...and when they are no further apart vertically than this share of the line
+TALL = 0.5  # the line height is the median height of pieces at least this share of the tallest
+SHORT = 0.4  # a piece shorter than this share of the line height that overlaps nothing...
+ATTACH = 0.25  # ...joins the nearest digit if it is at most this share of the line height away
+TOUCH = 0.1  # strokes that come this close (share of the line height) belong to one digit
+FRAME_FILL = 0.5  # a component enclosing others, with less of its box inked than this, is a frame
+
+
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in the input's pixels: left, top, right, bottom (right/bottom
+    exclusive for images, the extreme pen positions for strokes)."""
+
+    left: float
+    top: float
+    right: float
+    bottom: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    def union(self, other: "Box") -> "Box":
+        return Box(
+            min(self.left, other.left),
+            min(self.top, other.top),
+            max(self.right, other.right),
+            max(self.bottom, other.bottom),
+        )
+
+    def contains(self, other: "Box") -> bool:
+        return (
+            self.left <= other.left
+            and self.top <= other.top
+            and other.right <= self.right
+            and other.bottom <= self.bottom
+        )
+
+    def as_xywh(self) -> list[int]:
+        """[x, y, w, h] in whole pixels, for the JSON contract."""
+        left, top = int(np.floor(self.left)), int(np.floor(self.top))
+        return [left, top, int(np.ceil(self.right)) - left, int(np.ceil(self.bottom)) - top]
+
+
+def group(boxes: list[Box], touching: set[tuple[int, int]] = frozenset()) -> list[list[int]]:
+    """The indices of the pieces of each digit, digits left to right; specks outside every
+    digit are left out.
+
+    Pieces that touch (`touching`: pairs of indices, for strokes that cross or meet, as a 4's
+    two strokes do) are one digit, and so are pieces whose horizontal extents overlap enough.
+    A piece much shorter than the line that is still alone (a 5's flag written to the right of
+    its stem, a 7's bar) joins the digit it touches or nearly touches.
+    """
+    if not boxes:
+        return []
+    height = line_height(boxes)
+    kept = [i for i, box in enumerate(boxes) if max(box.width, box.height) >= SPECK * height]
+    groups = [[i] for i in kept]
+    spans = [boxes[i] for i in kept]
+
+    def merge(a: int, b: int) -> None:
+        groups[a] += groups.pop(b)
+        spans[a] = spans[a].union(spans.pop(b))
+
+    for first, second in sorted(touching):
+        a = next((g for g, members in enumerate(groups) if first in members), None)
+        b = next((g for g, members in enumerate(groups) if second in members), None)
+        if a is not None and b is not None and a != b:
+            merge(min(a, b), max(a, b))
+    while pair := _overlapping(spans, height):
+        merge(*pair)
+    for piece in sorted(range(len(spans)), key=lambda i: spans[i].height, reverse=True):
+        if piece >= len(spans) or spans[piece].height >= SHORT * height:
+            continue
+        others = [i for i in range(len(spans)) if i != piece]
+        if not others:
+            break
+        nearest = min(others, key=lambda i: _gap(spans[i], spans[piece]))
+        if _gap(spans[nearest], spans[piece]) <= ATTACH * height:
+            merge(min(nearest, piece), max(nearest, piece))
+    specks = [i for i in range(len(boxes)) if i not in set(kept)]
+    for speck in specks:
+        inside = [g for g, span in enumerate(spans) if span.contains(boxes[speck])]
+        if inside:  # a smiley's eye, not a stray dot
+            groups[inside[0]].append(speck)
+    order = np.argsort([(span.left + span.right) / 2 for span in spans], kind="stable")
+    return [sorted(groups[i]) for i in order]
+
+
+def line_height(boxes: list[Box]) -> float:
+    """The height of a digit in this writing: the median height of its taller pieces (a 7's
+    crossbar or a dot says nothing about it)."""
+    heights = np.array([box.height for box in boxes])
+    tallest = float(heights.max())
+    if tallest <= 0:
+        return max(max(box.width for box in boxes), 1.0)
+    return float(np.median(heights[heights >= TALL * tallest]))
+
+
+def _overlapping(spans: list[Box], height: float) -> tuple[int, int] | None:
+    """The first pair of spans that belong to one digit by their overlap, if any."""
+    for a in range(len(spans)):
+        for b in range(a + 1, len(spans)):
+            if _same_digit(spans[a], spans[b], height):
+                return a, b
+    return None
+
+
+def _same_digit(a: Box, b: Box, height: float) -> bool:
+    """Overlapping by OVERLAP of the narrower, counting a narrow piece (a 1, a stem) as
+    MIN_WIDTH of the line wide, around its middle; and on the same line."""
+    floor = MIN_WIDTH * height
+    a_left, a_right = _widened(a, floor)
+    b_left, b_right = _widened(b, floor)
+    overlap = min(a_right, b_right) - max(a_left, b_left)
+    narrower = min(a_right - a_left, b_right - b_left)
+    apart = max(a.top, b.top) - min(a.bottom, b.bottom)
+    return overlap >= OVERLAP * narrower and apart <= LINE_GAP * height
+
+
+def _widened(box: Box, floor: float) -> tuple[float, float]:
+    if box.width >= floor:
+        return box.left, box.right
+    middle = (box.left + box.right) / 2
+    return middle - floor / 2, middle + floor / 2
+
+
+def _gap(a: Box, b: Box) -> float:
+    """How far apart two boxes are (0 if they touch or overlap)."""
+    across = max(a.left - b.right, b.left - a.right, 0.0)
+    down = max(a.top - b.bottom, b.top - a.bottom, 0.0)
+    return float(np.hypot(across, down))
+
+
+def touching_strokes(strokes: list[np.ndarray]) -> set[tuple[int, int]]:
+    """The pairs of strokes whose pen paths cross or come within TOUCH of the line height:
+    strokes of one digit meet, strokes of neighbouring digits keep apart."""
+    height = line_height(stroke_boxes(strokes))
+    reach = TOUCH * height
+    paths = [_densified(stroke, reach) for stroke in strokes]
+    pairs = set()
+    for a in range(len(paths)):
+        for b in range(a + 1, len(paths)):
+            near = np.abs(paths[a][:, None, :] - paths[b][None, :, :]).max(axis=2)
+            if near.min() <= reach:
+                pairs.add((a, b))
+    return pairs
+
+
+def _densified(stroke: np.ndarray, spacing: float) -> np.ndarray:
+    """Points along the stroke no further apart than `spacing`, so crossings are not missed."""
+    points = [stroke[:1]]
+    for start, end in itertools.pairwise(stroke):
+        steps = max(1, int(np.ceil(np.abs(end - start).max() / max(spacing, 1e-9))))
+        points.append(start + (end - start) * np.linspace(0, 1, steps + 1)[1:, None])
+    return np.concatenate(points)
+
+
+def stroke_boxes(strokes: list[np.ndarray]) -> list[Box]:
+    """The extent of each stroke, in its own coordinates."""
+    boxes = []
+    for stroke in strokes:
+        low, high = stroke.min(axis=0), stroke.max(axis=0)
+        boxes.append(Box(float(low[0]), float(low[1]), float(high[0]), float(high[1])))
+    return boxes
+
+
+@dataclass(frozen=True)
+class Components:
+    """The connected pieces of an ink image: `labels` (0 = paper, 1..count) and their boxes."""
+
+    labels: np.ndarray
+    boxes: list[Box]
+    areas: np.ndarray
+
+
+def components(ink_mask: np.ndarray) -> Components:
+    """8-connected components of a boolean image, found run by run (no SciPy on the device)."""
+    height, width = ink_mask.shape
+    padded = np.zeros((height, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = ink_mask
+    changes = np.diff(padded, axis=1)
+    rows_start, cols_start = np.nonzero(changes == 1)
+    _, cols_end = np.nonzero(changes == -1)
+    parent = list(range(len(rows_start)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    row_first = np.searchsorted(rows_start, np.arange(height + 1))
+    for run in range(len(rows_start)):
+        row = rows_start[run]
+        if row == 0:
+            continue
+        for above in range(row_first[row - 1], row_first[row]):
+            # 8-connected: runs touch if they overlap or meet at a corner
+            if cols_start[above] <= cols_end[run] and cols_start[run] <= cols_end[above]:
+                parent[root(run)] = root(above)
+    roots = [root(run) for run in range(len(rows_start))]
+    numbering = {r: n + 1 for n, r in enumerate(dict.fromkeys(roots))}
+    labels = np.zeros((height, width), dtype=np.int32)
+    count = len(numbering)
+    lefts, tops = np.full(count, np.inf), np.full(count, np.inf)
+    rights, bottoms = np.zeros(count), np.zeros(count)
+    areas = np.zeros(count, dtype=np.int64)
+    for run, r in enumerate(roots):
+        label, row = numbering[r], rows_start[run]
+        start, stop = cols_start[run], cols_end[run]
+        labels[row, start:stop] = label
+        k = label - 1
+        lefts[k], rights[k] = min(lefts[k], start), max(rights[k], stop)
+        tops[k], bottoms[k] = min(tops[k], row), max(bottoms[k], row + 1)
+        areas[k] += stop - start
+    boxes = [Box(*map(float, b)) for b in zip(lefts, tops, rights, bottoms, strict=True)]
+    return Components(labels, boxes, areas)
+
+
+def without_frames(found: Components) -> list[int]:
+    """The components to read: all but frames, hollow pieces drawn around the others."""
+    keep = []
+    for i, box in enumerate(found.boxes):
+        encloses = any(j != i and box.contains(other) for j, other in enumerate(found.boxes))
+        hollow = found.areas[i] < FRAME_FILL * box.width * box.height
+        if not (encloses and hollow):
+            keep.append(i)
+    return keep
