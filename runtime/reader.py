@@ -96,13 +96,12 @@ def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
     groups = segment.group([found.boxes[i] for i in kept])
     images, spans = [], []
     for members in groups:
-        labels = [kept[i] + 1 for i in members]
-        span = _span(found.boxes, [label - 1 for label in labels])
-        top, bottom = int(span.top), int(span.bottom)
-        left, right = int(span.left), int(span.right)
-        mask = np.isin(found.labels[top:bottom, left:right], labels)
+        pieces = [kept[i] for i in members]
+        span = _span(found.boxes, pieces)
+        top, bottom, left, right = int(span.top), int(span.bottom), int(span.left), int(span.right)
+        mine = np.isin(found.labels[top:bottom, left:right], [piece + 1 for piece in pieces])
         images.append(
-            preprocess.image_to_model_input(np.where(mask, ink[top:bottom, left:right], 0))
+            preprocess.image_to_model_input(np.where(mine, ink[top:bottom, left:right], 0))
         )
         spans.append(span)
     return _read(engine, spans, images, started)

@@ -93,17 +93,9 @@ def group(boxes: list[Box], touching: set[tuple[int, int]] = frozenset()) -> lis
             merge(min(a, b), max(a, b))
     while pair := _overlapping(spans, height):
         merge(*pair)
-    for piece in sorted(range(len(spans)), key=lambda i: spans[i].height, reverse=True):
-        if piece >= len(spans) or spans[piece].height >= SHORT * height:
-            continue
-        others = [i for i in range(len(spans)) if i != piece]
-        if not others:
-            break
-        nearest = min(others, key=lambda i: _gap(spans[i], spans[piece]))
-        if _gap(spans[nearest], spans[piece]) <= ATTACH * height:
-            merge(min(nearest, piece), max(nearest, piece))
-    specks = [i for i in range(len(boxes)) if i not in set(kept)]
-    for speck in specks:
+    while pair := _short_and_near(spans, height):
+        merge(*pair)
+    for speck in sorted(set(range(len(boxes))) - set(kept)):
         inside = [g for g, span in enumerate(spans) if span.contains(boxes[speck])]
         if inside:  # a smiley's eye, not a stray dot
             groups[inside[0]].append(speck)
@@ -128,6 +120,21 @@ def _overlapping(spans: list[Box], height: float) -> tuple[int, int] | None:
             if _same_digit(spans[a], spans[b], height):
                 return a, b
     return None
+
+
+def _short_and_near(spans: list[Box], height: float) -> tuple[int, int] | None:
+    """The closest pair of a short span and another span within ATTACH of the line height."""
+    pairs = [
+        (_gap(spans[short], spans[other]), min(short, other), max(short, other))
+        for short in range(len(spans))
+        if spans[short].height < SHORT * height
+        for other in range(len(spans))
+        if other != short
+    ]
+    if not pairs:
+        return None
+    gap, first, second = min(pairs)
+    return (first, second) if gap <= ATTACH * height else None
 
 
 def _same_digit(a: Box, b: Box, height: float) -> bool:
