@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from runtime.canvas import BRUSH_FRACTION, Canvas
+from runtime.canvas import Canvas
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 from runtime.inputs import load_ink
@@ -40,6 +40,7 @@ SLOPE = 0.08  # the line rises or falls by up to this much per unit of length
 # The gap between neighbours' ink, in digit heights: from nearly touching to generous. The pen
 # positions are further apart by the brush's width, as a person leaves room for the ink.
 GAP = (0.02, 0.4)
+BRUSH = 0.12  # the brush's width in digit heights, as the pad's brush follows the writing
 OUT_OF_ORDER = 0.25  # share of numbers whose digits are written in a shuffled order
 BAR_STROKES, BAR_IMAGES = 0.97, 0.95  # four-digit numbers, whole-number accuracy
 PATHS = ("stroke", "image")
@@ -51,6 +52,7 @@ class Number:
 
     digits: str
     strokes: list[np.ndarray]  # canvas pixels
+    brush: float  # the brush's width, as a share of the canvas's shorter side
     owner: list[int]  # the digit (left to right) of each stroke
     boxes: list[
         tuple[float, float, float, float]
@@ -64,7 +66,6 @@ def compose(samples: PenSamples, length: int, rng: np.random.Generator) -> Numbe
     picks = rng.choice(own, length)
     placed, left, boxes = [], 0.0, []
     slope = rng.uniform(-SLOPE, SLOPE)
-    brush = BRUSH_FRACTION * min(CANVAS) / (HEIGHT_SHARE * CANVAS[1])  # in digit heights
     for index in picks:
         strokes = samples.strokes[index]
         points = np.concatenate(strokes)
@@ -76,7 +77,7 @@ def compose(samples: PenSamples, length: int, rng: np.random.Generator) -> Numbe
         placed.append(bottom_aligned)
         box_points = np.concatenate(bottom_aligned)
         boxes.append((*box_points.min(axis=0), *box_points.max(axis=0)))
-        left += width + brush + rng.uniform(*GAP)
+        left += width + BRUSH + rng.uniform(*GAP)
     everything = np.concatenate([np.concatenate(d) for d in placed])
     low, high = everything.min(axis=0), everything.max(axis=0)
     scale = min(
@@ -102,11 +103,11 @@ def compose(samples: PenSamples, length: int, rng: np.random.Generator) -> Numbe
         for b in boxes
     ]
     digits = "".join(str(samples.labels[i]) for i in picks)
-    return Number(digits, strokes, owner, pixel_boxes)
+    return Number(digits, strokes, BRUSH * scale / min(CANVAS), owner, pixel_boxes)
 
 
-def draw(number: Number, brush: float = BRUSH_FRACTION) -> Canvas:
-    canvas = Canvas(CANVAS, brush)
+def draw(number: Number) -> Canvas:
+    canvas = Canvas(CANVAS, number.brush)
     canvas.replay([[tuple(p) for p in np.rint(s).astype(int).tolist()] for s in number.strokes])
     return canvas
 
