@@ -29,10 +29,14 @@ BOLD = 1.6  # an image's strokes wider than this many times MODEL_STROKE are thi
 
 def to_model_input(ink: np.ndarray) -> np.ndarray | None:
     """Turn a 2-D ink image (0 = background, 1 = ink; float in [0, 1] or uint8) into the model's
-    28x28 float32 input, or None when there is no ink: an empty canvas gets no prediction.
+    28x28 float32 input, or None when there is no ink: an empty canvas gets no prediction, and
+    neither does ink too thin to survive the scaling (a hairline across a huge image).
     """
     crop = _ink_crop(ink)
-    return None if crop is None else _scale_and_centre(crop)
+    if crop is None:
+        return None
+    image = _scale_and_centre(crop)
+    return image if image.max() >= INK_THRESHOLD else None
 
 
 def image_to_model_input(ink: np.ndarray) -> np.ndarray | None:
@@ -61,7 +65,7 @@ def image_to_model_input(ink: np.ndarray) -> np.ndarray | None:
     if width_now < target:
         strokes = _dilated(strokes, (target - width_now) / 2)
     elif width_now > BOLD * target:
-        strokes = ~_dilated(~strokes, (width_now - target) / 2)
+        strokes = _eroded(strokes, (width_now - target) / 2)
     return to_model_input(strokes.astype(np.float32))
 
 
@@ -111,10 +115,19 @@ def _stroke_width(strokes: np.ndarray) -> float:
     return 2 * float(strokes.sum()) / max(edges * math.pi / 4, 1.0)
 
 
-def _dilated(strokes: np.ndarray, radius: float) -> np.ndarray:
-    """The strokes grown by a round pen of `radius` pixels."""
+def _eroded(strokes: np.ndarray, radius: float) -> np.ndarray:
+    """The strokes thinned by a round pen of `radius` pixels: the paper grown into them. Beyond
+    the image is paper too, so the result keeps the image's size."""
     reach = math.ceil(radius)
-    padded = np.pad(strokes, reach)
+    paper = _dilated(~strokes, radius, outside=True)
+    return ~paper[reach : reach + strokes.shape[0], reach : reach + strokes.shape[1]]
+
+
+def _dilated(strokes: np.ndarray, radius: float, outside: bool = False) -> np.ndarray:
+    """The strokes grown by a round pen of `radius` pixels, on an image larger by the pen's
+    reach on every side (`outside` is what lies beyond the image)."""
+    reach = math.ceil(radius)
+    padded = np.pad(strokes, reach, constant_values=outside)
     grown = np.zeros_like(padded)
     height, width = padded.shape
     for dy in range(-reach, reach + 1):

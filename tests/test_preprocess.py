@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from runtime.canvas import Canvas
-from runtime.preprocess import IMAGE_SIZE, ink_from_grayscale, to_model_input
+from runtime.preprocess import IMAGE_SIZE, image_to_model_input, ink_from_grayscale, to_model_input
 
 # A "4" as three strokes in a unit box: what a person would draw with the mouse.
 FOUR = [
@@ -127,3 +127,35 @@ def test_random_canvases_never_raise_and_stay_in_range(canvas):
 def test_random_pictures_map_to_ink_in_range(picture):
     ink = ink_from_grayscale(picture)
     assert ink.shape == picture.shape and ink.min() >= 0 and ink.max() <= 1
+
+
+def bold_ring(side: int = 200, radius: float = 60, width: float = 45) -> np.ndarray:
+    y, x = np.mgrid[0:side, 0:side] + 0.5
+    distance = np.hypot(x - side / 2, y - side / 2)
+    return (np.abs(distance - radius) < width / 2).astype(np.float32)
+
+
+def test_a_bold_image_is_thinned_without_adding_ink_at_its_edges():
+    image = image_to_model_input(bold_ring())
+    plain = to_model_input(bold_ring())
+    assert image[14, 14] == 0  # the hole stays open
+    rows, cols = np.nonzero(image > 0.1)
+    corners = image[[rows.min(), rows.min(), rows.max(), rows.max()], [cols.min(), cols.max()] * 2]
+    assert (corners < 0.1).all()  # round, not framed by the thinning
+    assert image.sum() < 0.8 * plain.sum()
+
+
+def test_a_thin_pen_on_a_large_image_is_brought_to_the_models_stroke_width():
+    thin = np.zeros((1000, 1000), np.float32)
+    thin[100:900, 498:501] = 1.0  # a 1 drawn with a 3 px pen
+    image = image_to_model_input(thin)
+    assert image.max() > 0.9  # full-strength ink, not a faint hairline
+    assert image.sum(axis=1).max() > 2.5  # about MNIST's stroke width, in pixels
+
+
+def test_ink_that_vanishes_at_the_models_size_is_blank():
+    line = np.zeros((3, 20000), np.float32)
+    line[1] = 1.0
+    assert to_model_input(line) is None  # 0.001 of a pixel thick at the model's scale
+    bar = image_to_model_input(line)  # an image file's line is drawn at the model's width
+    assert bar is not None and bar.sum(axis=1).max() > 15  # a level bar, for rejection to judge

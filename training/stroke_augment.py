@@ -23,6 +23,7 @@ class StrokeAugmentation:
     aspect: float = 0.25  # width scaled by exp(u), u uniform in [-aspect, aspect]
     stroke_offset: float = 0.04  # each stroke moved by up to this, separately
     jitter: float = 0.008  # standard deviation of a slow wobble added to every point
+    elastic: float = 0.0  # size of a smooth warp of the whole drawing (loops, proportions)
     smooth: float = 0.5  # chance of rounding the polyline's corners first
     spacing: tuple[float, float] = (0.01, 0.08)  # resampled point spacing, uniform in this range
 
@@ -38,9 +39,11 @@ def augment(strokes: Strokes, rng: np.random.Generator, settings: StrokeAugmenta
     rotate = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
     # x' = stretch * (x - shear * y): with y down, a positive shear leans the tops to the right.
     linear = rotate @ np.array([[stretch, -stretch * shear], [0.0, 1.0]])
+    warp = _elastic_warp(rng, settings.elastic)
     varied = []
     for stroke in strokes:
         stroke = (stroke - centre) / extent
+        stroke = stroke + warp(stroke)
         if len(stroke) > 2 and rng.random() < settings.smooth:
             stroke = _rounded(stroke)
         stroke = _resampled(stroke, rng.uniform(*settings.spacing))
@@ -48,6 +51,25 @@ def augment(strokes: Strokes, rng: np.random.Generator, settings: StrokeAugmenta
         stroke = stroke @ linear.T + rng.uniform(-1, 1, 2) * settings.stroke_offset
         varied.append(stroke.astype(np.float32))
     return varied
+
+
+def _elastic_warp(rng: np.random.Generator, size: float):
+    """A smooth random displacement of the unit-sized drawing: a few Gaussian bumps, each
+    pushing the ink near it one way, so loops grow or shrink and parts shift as between
+    writers, while the strokes stay smooth and connected."""
+    bumps = 4
+    centres = rng.uniform(-0.5, 0.5, (bumps, 2))
+    pushes = rng.normal(0, size, (bumps, 2))
+    widths = rng.uniform(0.25, 0.5, bumps)
+
+    def warp(points: np.ndarray) -> np.ndarray:
+        if size <= 0:
+            return np.zeros_like(points)
+        distance = np.linalg.norm(points[:, None, :] - centres[None], axis=2)
+        weights = np.exp(-((distance / widths) ** 2))
+        return weights @ pushes
+
+    return warp
 
 
 def _rounded(stroke: np.ndarray) -> np.ndarray:
