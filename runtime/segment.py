@@ -166,14 +166,16 @@ def _gap(a: Box, b: Box) -> float:
 def touching_strokes(strokes: list[np.ndarray]) -> set[tuple[int, int]]:
     """The pairs of strokes whose pen paths cross or come within TOUCH of the line height:
     strokes of one digit meet, strokes of neighbouring digits keep apart."""
-    height = line_height(stroke_boxes(strokes))
-    reach = TOUCH * height
+    boxes = stroke_boxes(strokes)
+    reach = TOUCH * line_height(boxes)
     paths = [_densified(stroke, reach) for stroke in strokes]
     pairs = set()
     for a in range(len(paths)):
         for b in range(a + 1, len(paths)):
-            near = np.abs(paths[a][:, None, :] - paths[b][None, :, :]).max(axis=2)
-            if near.min() <= reach:
+            if _gap(boxes[a], boxes[b]) > reach:
+                continue  # too far apart for any of their points to meet
+            squared = ((paths[a][:, None, :] - paths[b][None, :, :]) ** 2).sum(axis=2)
+            if squared.min() <= reach * reach:
                 pairs.add((a, b))
     return pairs
 
