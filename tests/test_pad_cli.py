@@ -1,0 +1,104 @@
+"""digits-pad (`python -m runtime`): its output, its errors and what it imports."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from runtime.__main__ import main
+from runtime.engine import CONTRACT
+from runtime.pad import layout
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pad_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "runtime", *args]
+
+
+def pad_env() -> dict[str, str]:
+    return {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
+
+
+def test_cli_prints_the_ready_line_and_exits_cleanly(tiny_model_path):
+    process = subprocess.Popen(
+        pad_command("--print-predictions", "--model", str(tiny_model_path), "--size", "700x500"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=pad_env(),
+    )
+    try:
+        ready = json.loads(process.stdout.readline())
+        process.send_signal(signal.SIGTERM)  # SDL turns it into a QUIT event
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    canvas = list(layout((700, 500)).canvas)
+    assert ready == {"event": "ready", "canvas": canvas, "model": "tiny.onnx"}
+    assert (process.returncode, out, err) == (0, "", "")
+
+
+def wrong_signature_model(path: Path) -> Path:
+    graph = helper.make_graph(
+        [helper.make_node("Softmax", ["pixels"], ["scores"], axis=-1)],
+        "not_digits",
+        [helper.make_tensor_value_info("pixels", TensorProto.FLOAT, ["N", 784])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["N", 784])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    helper.set_model_props(model, dict(CONTRACT))
+    onnx.save(model, path)
+    return path
+
+
+@pytest.mark.parametrize("case", ["missing", "corrupt", "wrong-signature"])
+def test_a_bad_model_is_one_error_line_and_exit_2(tmp_path, case):
+    path = tmp_path / "model.onnx"
+    if case == "corrupt":
+        path.write_bytes(np.random.default_rng(1).bytes(4096))
+    elif case == "wrong-signature":
+        wrong_signature_model(path)
+    result = subprocess.run(
+        pad_command("--print-predictions", "--model", str(path)),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=pad_env(),
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("digits-pad: error: "), result.stderr
+    assert "model.onnx" in lines[0]
+
+
+@pytest.mark.parametrize(
+    "args", [["--size", "12"], ["--size", "100x100"], ["--brush", "2"], ["--brush", "x"]]
+)
+def test_bad_arguments_are_argparse_errors(args, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert "digits-pad: error: argument" in capsys.readouterr().err
+
+
+def test_the_pad_never_imports_the_training_stack():
+    code = (
+        "import sys, runtime.__main__, runtime.pad; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} "
+        "& {'tensorflow', 'keras', 'onnx', 'tf2onnx', 'training', 'export'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == "[]"
