@@ -3,7 +3,7 @@
 import pygame
 from pad_events import check_prediction, inside, key, seven, stroke
 
-from runtime.pad import layout, run
+from runtime.pad import layout, loop, run
 
 
 def test_run_draws_posted_strokes_and_reports_the_protocol(tiny_engine):
@@ -22,3 +22,21 @@ def test_run_draws_posted_strokes_and_reports_the_protocol(tiny_engine):
         check_prediction(event)
     assert emitted[3] == {**emitted[1], "ms": emitted[3]["ms"]}  # undo: back to the first stroke
     assert not pygame.display.get_init()  # the window is closed
+
+
+def test_an_idle_pad_sleeps_between_looks_for_events(tiny_engine, monkeypatch):
+    """pygame's own wait polls every millisecond, 2% of a core: an idle pad must not use it."""
+    sleeps = []
+
+    def sleep(seconds):
+        sleeps.append(seconds)
+        if len(sleeps) == 3:
+            pygame.event.post(pygame.event.Event(pygame.QUIT))
+
+    def wait(*args):
+        raise AssertionError("pygame.event.wait while idle")
+
+    monkeypatch.setattr(loop.time, "sleep", sleep)
+    monkeypatch.setattr(pygame.event, "wait", wait)
+    run(tiny_engine, (700, 500))
+    assert sleeps == [loop.IDLE_POLL_S] * 3

@@ -143,7 +143,9 @@ def test_quit(pad, event):
 
 def test_live_predictions_are_throttled_while_the_ink_changes(pad, emitted, clock):
     rect = pad.layout.canvas
+    assert pad.idle
     pad.handle(mouse(pygame.MOUSEBUTTONDOWN, inside(rect, 0.1, 0.5)))
+    assert not pad.idle  # the loop must stay prompt while the user draws
     predictions = []
     for step in range(100):  # 100 motion events over 400 ms
         clock.now += 0.004
@@ -157,7 +159,7 @@ def test_live_predictions_are_throttled_while_the_ink_changes(pad, emitted, cloc
     clock.now += 1
     pad.handle(mouse(pygame.MOUSEBUTTONUP, inside(rect, 0.9, 0.5)))
     assert len(emitted) == 1 and not pad.live_pending
-    assert pad.live_wait_ms() is None  # nothing pending: the loop may sleep until an event
+    assert pad.live_wait_ms() is None and pad.idle  # the loop may doze until an event
 
 
 def test_resize_lays_out_again_and_keeps_the_strokes(pad):

@@ -128,6 +128,11 @@ class Pad:
         if not live:
             self.emit(_prediction_event(prediction, self.ms))
 
+    @property
+    def idle(self) -> bool:
+        """Nothing is being drawn and no prediction is due: the loop may doze until an event."""
+        return not (self.drawing or self.live_pending)
+
     def live_wait_ms(self) -> int | None:
         """How long the loop may sleep before a live prediction is due; None: until an event."""
         if not self.live_pending:
