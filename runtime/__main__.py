@@ -17,11 +17,12 @@ from runtime.errors import DigitsError
 
 PROG = "digits-pad"
 BRUSH_RANGE = (0.01, 0.3)  # thinner is invisible on a small canvas, thicker is one blob
+EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl+C (128 + SIGINT)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the pad until the user quits: 0, or 2 with one stderr line for a user's error (and 2
-    from argparse for bad arguments)."""
+    from argparse for bad arguments); 130 after Ctrl+C, without a traceback."""
     args = _parser().parse_args(argv)
     try:
         engine = Engine(args.model)
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         # Whoever read --print-predictions went away: stop quietly, as `head` expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl+C in the terminal: the user quit, nothing went wrong
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -27,9 +27,10 @@ def pad_env() -> dict[str, str]:
     return {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 
 
-def test_cli_prints_the_ready_line_and_exits_cleanly(tiny_model_path):
+def signal_when_ready(model: Path, signal_number: int) -> tuple[dict, subprocess.Popen, str, str]:
+    """Start the pad, read its ready line, send it a signal once it is idle: what it then did."""
     process = subprocess.Popen(
-        pad_command("--print-predictions", "--model", str(tiny_model_path), "--size", "700x500"),
+        pad_command("--print-predictions", "--model", str(model), "--size", "700x500"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -38,13 +39,25 @@ def test_cli_prints_the_ready_line_and_exits_cleanly(tiny_model_path):
     )
     try:
         ready = json.loads(process.stdout.readline())
-        process.send_signal(signal.SIGTERM)  # SDL turns it into a QUIT event
-        out, err = process.communicate(timeout=20)
+        process.send_signal(signal_number)
+        out, err = process.communicate(timeout=10)  # a hang fails here, not a timing assertion
     finally:
         process.kill()
+    return ready, process, out, err
+
+
+def test_cli_prints_the_ready_line_and_exits_cleanly(tiny_model_path):
+    ready, process, out, err = signal_when_ready(tiny_model_path, signal.SIGTERM)  # SDL: QUIT
     canvas = list(layout((700, 500)).canvas)
     assert ready == {"event": "ready", "canvas": canvas, "model": "tiny.onnx"}
     assert (process.returncode, out, err) == (0, "", "")
+
+
+def test_ctrl_c_quits_an_idle_pad_at_once_and_quietly(tiny_model_path):
+    ready, process, out, err = signal_when_ready(tiny_model_path, signal.SIGINT)
+    assert ready["event"] == "ready"
+    assert process.returncode in (0, 130)
+    assert (out, err) == ("", "")
 
 
 def wrong_signature_model(path: Path) -> Path:
