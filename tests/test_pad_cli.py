@@ -60,6 +60,47 @@ def test_ctrl_c_quits_an_idle_pad_at_once_and_quietly(tiny_model_path):
     assert (out, err) == ("", "")
 
 
+def no_display_env(**variables: str) -> dict[str, str]:
+    """The environment of an SSH session: no X11 or Wayland display, no SDL driver chosen."""
+    unset = ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")
+    return {
+        **{name: value for name, value in os.environ.items() if name not in unset},
+        "SDL_AUDIODRIVER": "dummy",
+        **variables,
+    }
+
+
+NO_X_SERVER = ":987"  # a display number nothing listens on
+
+
+@pytest.mark.skipif(sys.platform in ("darwin", "win32"), reason="macOS and Windows have a display")
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {},
+        {"SDL_VIDEODRIVER": "x11"},
+        {"SDL_VIDEODRIVER": "x11", "DISPLAY": NO_X_SERVER},
+        {"DISPLAY": NO_X_SERVER},  # pygame falls back to its windowless driver
+    ],
+    ids=["ssh", "x11-without-display", "x11-without-server", "display-without-server"],
+)
+def test_without_a_display_the_pad_says_how_to_get_one(tiny_model_path, tmp_path, variables):
+    # A session has XDG_RUNTIME_DIR; without it SDL's Wayland probe prints a line of its own.
+    env = no_display_env(XDG_RUNTIME_DIR=str(tmp_path), **variables)
+    result = subprocess.run(
+        pad_command("--model", str(tiny_model_path)),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=30,  # before: an invisible window, forever
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("digits-pad: error: "), result.stderr
+    assert "no display" in lines[0] and "Xvfb" in lines[0] and "SDL_VIDEODRIVER=dummy" in lines[0]
+
+
 def wrong_signature_model(path: Path) -> Path:
     graph = helper.make_graph(
         [helper.make_node("Softmax", ["pixels"], ["scores"], axis=-1)],
