@@ -1,4 +1,5 @@
-"""digits-pad: the drawing pad from the command line (`python -m runtime`).
+"""digits-pad: the drawing pad from the command line (`python -m runtime`, or `python
+path/to/runtime`).
 
 The model is loaded before the window opens, so a bad model costs one stderr line and exit code
 2 and never flashes a window.
@@ -10,6 +11,10 @@ import math
 import os
 import sys
 from pathlib import Path
+
+if not __package__:  # run as a script (python path/to/runtime...): import the folder as a package
+    _folder = Path(__file__).resolve().parent
+    sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
 from runtime import canvas, pad
 from runtime.engine import DEFAULT_MODEL, Engine

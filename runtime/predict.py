@@ -1,4 +1,5 @@
-"""digits-predict: read digits from image files, one JSON line per file.
+"""digits-predict: read digits from image files, one JSON line per file (`python -m
+runtime.predict`, or `python path/to/runtime/predict.py`).
 
 A file that cannot be used gets a line with an "error" and the others are still read; the exit
 code is then 1. A bad model is different: nothing can be read, so one stderr line and exit 2.
@@ -12,6 +13,10 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+if not __package__:  # run as a script (python path/to/runtime...): import the folder as a package
+    _folder = Path(__file__).resolve().parent
+    sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
 from runtime import preprocess
 from runtime.engine import DEFAULT_MODEL, Engine
