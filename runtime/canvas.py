@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 import pygame
 
-from runtime.coverage import Coverage
+from runtime.coverage import Coverage, Draw
 
 BRUSH_FRACTION = 0.07  # brush diameter as a fraction of the canvas's shorter side
 INK = 255  # pixel value of full ink; the surface's palette maps it to the display colour
@@ -99,7 +99,7 @@ class Canvas:
         self.surface = _ink_surface(size)
         self._pixels.clear()
         self._coverage, self._counted = Coverage(size), 0
-        self._count(len(self.strokes) - 1)
+        self._count(max(len(self.strokes) - 1, 0))
         self._repaint(self.surface.get_rect())
         if self.strokes:
             self._drawing_of(self.strokes[-1])(self.surface)
@@ -122,7 +122,7 @@ class Canvas:
 
     def pixel_strokes(self) -> list[np.ndarray]:
         """The strokes as (n, 2) float arrays of canvas pixel positions (x, y). A stroke keeps
-        its array until it changes, so `render_strokes`'s cache knows what did not."""
+        its array until it changes, which is how the model's rendering tells what did not."""
         size = np.array(self.size, dtype=float)
         self._pixels += [np.array(stroke) * size for stroke in self.strokes[len(self._pixels) :]]
         return list(self._pixels)
@@ -138,7 +138,8 @@ class Canvas:
             self._coverage.add(self._drawing_of(stroke))
         self._counted = max(self._counted, strokes)
 
-    def _drawing_of(self, stroke: list[Point]):
+    def _drawing_of(self, stroke: list[Point]) -> Draw:
+        """Draws the stroke as the screen shows it, onto any surface."""
         points = [self._absolute(point) for point in stroke]
         return partial(draw_polyline, points=points, width=self.brush_width)
 
