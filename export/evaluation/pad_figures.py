@@ -8,10 +8,12 @@ Everything runs with SDL's dummy video driver, on the model given (the shipped o
   a user makes them (mouse moves every MOTION_INTERVAL_S). A stroke end or an undo is timed
   from the loop handing the event to the Pad until the Pad emits its prediction (redraw,
   preprocessing, inference), on drawings of 1-3 strokes cleared after each and on a canvas
-  holding 2000 strokes. The loop's wake-up is timed on its own, where it matters: from posting
-  a key press after a random idle pause until the loop hands it to the Pad.
+  holding 2000 strokes; the loop thread's CPU time beside it tells the Pad's own cost from
+  waits for a core on a busy machine. The loop's wake-up is timed on its own, where it matters:
+  from posting a key press after a random idle pause until the loop hands it to the Pad.
 
-Imports only the runtime (no TensorFlow), like the pad itself. Prints a Markdown table.
+Imports the runtime (and the CLIs' shared argument type), never TensorFlow, like the pad itself.
+Prints a Markdown table.
 """
 
 import argparse
@@ -24,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -92,19 +95,28 @@ def measure(args: argparse.Namespace) -> dict[str, str]:
             f"median {np.median(idle):.1%} of a core ({min(idle):.1%}-{max(idle):.1%})"
         ),
         f"stroke end to prediction, {len(few)} strokes in {args.drawings} drawings of 1-3 "
-        f"strokes, {canvas} px canvas": spread(few),
+        f"strokes, {canvas} px canvas": work(few),
         f"stroke end to prediction, on a canvas holding {args.strokes} strokes "
-        f"({len(timed['full'])} strokes)": spread(timed["full"]),
+        f"({len(timed['full'])} strokes)": work(timed["full"]),
         f"undo to prediction, on a canvas holding {args.strokes} strokes "
-        f"({len(timed['undo'])} undos)": spread(timed["undo"]),
+        f"({len(timed['undo'])} undos)": work(timed["undo"]),
         f"first event after idling, posted to handled ({len(timed['wake'])} key presses after "
-        f"{IDLE_PAUSE_S[0]}-{IDLE_PAUSE_S[1]} s idle)": spread(timed["wake"]),
+        f"{IDLE_PAUSE_S[0]}-{IDLE_PAUSE_S[1]} s idle)": spread([a.wake for a in timed["wake"]]),
     }
 
 
 def table(rows: dict[str, str]) -> str:
     lines = ["| measured | value |", "| --- | --- |"]
     return "\n".join(lines + [f"| {label} | {value} |" for label, value in rows.items()])
+
+
+def work(answers: list["Answer"]) -> str:
+    """The Pad's time to answer, and its CPU time, which load from elsewhere cannot inflate."""
+    cpu = np.asarray([answer.work_cpu for answer in answers]) * 1000
+    return (
+        f"{spread([answer.work for answer in answers])} "
+        f"(CPU time: median {np.median(cpu):.2f} ms, max {cpu.max():.2f} ms)"
+    )
 
 
 def spread(seconds: list[float]) -> str:
@@ -173,22 +185,27 @@ def cpu_seconds(pid: int) -> float:
 # --- The real loop, driven from a second thread ------------------------------------------------
 
 
-class Driver:
-    """Posts events to the running pad as a user would and times the lines it emits in answer.
+@dataclass(frozen=True)
+class Answer:
+    """How long the pad took to answer one event, in seconds."""
 
-    Each answer is timed in two parts: from posting the event until the loop hands it to the Pad
-    (the loop's wake-up), and from there until the Pad emits its answer (the Pad's work).
-    """
+    wake: float  # posted, until the loop handed it to the Pad
+    work: float  # handed over, until the Pad emitted its answer
+    work_cpu: float  # the loop thread's CPU time during `work`
+
+
+class Driver:
+    """Posts events to the running pad as a user would and times the lines it emits in answer."""
 
     def __init__(self):
-        self.answers: queue.Queue[tuple[float, float, dict]] = queue.Queue()
-        self.handled = 0.0  # when the loop last handed an event to the Pad
+        self.answers: queue.Queue = queue.Queue()  # (handled, emitted, event)
+        self.handled = (0.0, 0.0)  # clock and loop thread's CPU time, as it last handed an event
 
     def emit(self, event: dict) -> None:
         """The pad's emit: called on the loop's thread, while it handles an event."""
-        self.answers.put((self.handled, time.perf_counter(), event))
+        self.answers.put((self.handled, _clocks(), event))
 
-    def next_answer(self, kind: str) -> tuple[float, float, dict]:
+    def next_answer(self, kind: str) -> tuple[tuple[float, float], tuple[float, float], dict]:
         try:
             handled, emitted, event = self.answers.get(timeout=ANSWER_TIMEOUT_S)
         except queue.Empty:
@@ -197,17 +214,15 @@ class Driver:
             raise DigitsError(f"expected a {kind!r} event from the pad, got {event}")
         return handled, emitted, event
 
-    def answer(self, event: pygame.event.Event, kind: str) -> tuple[float, float]:
-        """Post event: the seconds until the loop handed it over, and from then until the pad
-        emitted a `kind` event."""
+    def answer(self, event: pygame.event.Event, kind: str) -> Answer:
+        """Post event and wait for the pad's `kind` event."""
         posted = time.perf_counter()
         pygame.event.post(event)
         handled, emitted, _ = self.next_answer(kind)
-        return handled - posted, emitted - handled
+        return Answer(handled[0] - posted, emitted[0] - handled[0], emitted[1] - handled[1])
 
-    def stroke(self, points: list[tuple[int, int]], paced: bool = True) -> float:
-        """Draw a stroke through points: the seconds from handling the button's release to the
-        prediction."""
+    def stroke(self, points: list[tuple[int, int]], paced: bool = True) -> Answer:
+        """Draw a stroke through points; the answer to the button's release."""
         pygame.event.post(_mouse(pygame.MOUSEBUTTONDOWN, points[0]))
         for point in points[1:]:
             if paced:
@@ -215,9 +230,9 @@ class Driver:
             pygame.event.post(_mouse(pygame.MOUSEMOTION, point))
         if paced:
             time.sleep(MOTION_INTERVAL_S)
-        return self.answer(_mouse(pygame.MOUSEBUTTONUP, points[-1]), "prediction")[1]
+        return self.answer(_mouse(pygame.MOUSEBUTTONUP, points[-1]), "prediction")
 
-    def key(self, key: int, kind: str) -> tuple[float, float]:
+    def key(self, key: int, kind: str) -> Answer:
         return self.answer(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0), kind)
 
 
@@ -227,7 +242,7 @@ def timing_handle(driver: Driver) -> Iterator[None]:
     handle = pad.Pad.handle
 
     def timed(self: pad.Pad, event: pygame.event.Event) -> None:
-        driver.handled = time.perf_counter()
+        driver.handled = _clocks()
         handle(self, event)
 
     pad.Pad.handle = timed
@@ -270,13 +285,13 @@ def play(driver: Driver, args: argparse.Namespace) -> dict:
         driver.key(pygame.K_c, "clear")
     for _ in range(args.wake_samples):
         time.sleep(rng.uniform(*IDLE_PAUSE_S))
-        wake.append(driver.key(pygame.K_c, "clear")[0])
+        wake.append(driver.key(pygame.K_c, "clear"))
     for _ in range(args.strokes):
         driver.stroke(_pen_path(rng, _digit_box(rng, canvas)), paced=False)
     full, undo = [], []
     for _ in range(args.samples):
         full.append(driver.stroke(_pen_path(rng, _digit_box(rng, canvas))))
-        undo.append(driver.key(pygame.K_u, "prediction")[1])
+        undo.append(driver.key(pygame.K_u, "prediction"))
     return {"canvas": canvas.size, "few": few, "wake": wake, "full": full, "undo": undo}
 
 
@@ -295,6 +310,11 @@ def _pen_path(rng: np.random.Generator, box: pygame.Rect) -> list[tuple[int, int
     weights = [(1 - t) ** 3, 3 * t * (1 - t) ** 2, 3 * t**2 * (1 - t), t**3]
     curve = sum(weight * control for weight, control in zip(weights, controls, strict=True))
     return [(int(x), int(y)) for x, y in np.rint(curve)]
+
+
+def _clocks() -> tuple[float, float]:
+    """The clock, and the CPU time of the calling thread."""
+    return time.perf_counter(), time.thread_time()
 
 
 def _mouse(kind: int, position: tuple[int, int]) -> pygame.event.Event:
