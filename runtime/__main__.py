@@ -1,4 +1,5 @@
-"""digits-pad: the drawing pad from the command line (`python -m runtime`).
+"""digits-pad: the drawing pad from the command line (`python -m runtime`, or `python
+path/to/runtime`).
 
 The model is loaded before the window opens, so a bad model costs one stderr line and exit code
 2 and never flashes a window.
@@ -11,17 +12,22 @@ import os
 import sys
 from pathlib import Path
 
+if not __package__:  # run as a script (python path/to/runtime...): import the folder as a package
+    _folder = Path(__file__).resolve().parent
+    sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
+
 from runtime import canvas, pad
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 
 PROG = "digits-pad"
 BRUSH_RANGE = (0.01, 0.3)  # thinner is invisible on a small canvas, thicker is one blob
+EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl+C (128 + SIGINT)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the pad until the user quits: 0, or 2 with one stderr line for a user's error (and 2
-    from argparse for bad arguments)."""
+    from argparse for bad arguments); 130 after Ctrl+C, without a traceback."""
     args = _parser().parse_args(argv)
     try:
         engine = Engine(args.model)
@@ -34,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         # Whoever read --print-predictions went away: stop quietly, as `head` expects.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except KeyboardInterrupt:  # Ctrl+C in the terminal: the user quit, nothing went wrong
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -1,4 +1,5 @@
-"""digits-predict: read the digits in image files, or in pen strokes given as JSON.
+"""digits-predict: read the digits in image files, or in pen strokes given as JSON (`python -m
+runtime.predict`, or `python path/to/runtime/predict.py`).
 
 One JSON line per input, the same for an image and for strokes (see `runtime.reader.Reading`).
 An input that cannot be read gets a line with an "error" and the others are still read; the exit
@@ -11,6 +12,10 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+
+if not __package__:  # run as a script (python path/to/runtime...): import the folder as a package
+    _folder = Path(__file__).resolve().parent
+    sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError

@@ -10,7 +10,7 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from runtime.canvas import Canvas
-from runtime.engine import CONTRACT, INPUT_NAME, NOT_DIGIT_NAME, OUTPUT_NAME
+from runtime.engine import CONTRACT, INPUT_NAME, NOT_DIGIT_NAME, OUTPUT_NAME, Engine
 
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 
@@ -113,6 +113,11 @@ def tiny_model_path(tmp_path_factory) -> Path:
     weights = np.random.default_rng(0).normal(0, 0.1, (784, 10))
     path = tmp_path_factory.mktemp("models") / "tiny.onnx"
     return build_linear_model(path, weights, dict(CONTRACT))
+
+
+@pytest.fixture(scope="session")
+def tiny_engine(tiny_model_path) -> Engine:
+    return Engine(tiny_model_path)
 
 
 def data_args(mnist_path: Path, pen_path: Path, letters_path: Path) -> list[str]:

@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 
@@ -44,7 +45,8 @@ def test_shipped_model_keeps_its_accuracy_through_the_runtime_engine(mnist):
 
 @pytest.mark.slow
 def test_runtime_folder_works_alone_in_a_fresh_venv(tmp_path):
-    """Copy runtime/ anywhere, install its requirements.txt only, and it reads a drawing."""
+    """Copy runtime/ anywhere, install its requirements.txt only, and it reads a drawing: run
+    with -m beside the folder, or by its path from anywhere else."""
     skip_caches = shutil.ignore_patterns("__pycache__")
     shutil.copytree(DEFAULT_MODEL.parent.parent, tmp_path / "runtime", ignore=skip_caches)
     venv = tmp_path / "venv"
@@ -57,14 +59,36 @@ def test_runtime_folder_works_alone_in_a_fresh_venv(tmp_path):
     drawn_png(tmp_path / "seven.png")
     clean_env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
 
-    def run(*args):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    folder = str(tmp_path / "runtime")
+
+    def run(*args, cwd=tmp_path):
         return subprocess.run(
-            [python, *args], cwd=tmp_path, env=clean_env, capture_output=True, text=True
+            [python, *args], cwd=cwd, env=clean_env, capture_output=True, text=True, timeout=60
         )
 
-    predicted = run("-m", "runtime.predict", "seven.png")
-    assert predicted.returncode == 0, predicted.stderr
-    assert json.loads(predicted.stdout)["digit"] == 7
+    beside = run("-m", "runtime.predict", "seven.png")
+    by_path = run(f"{folder}/predict.py", str(tmp_path / "seven.png"), cwd=elsewhere)
+    for predicted in (beside, by_path):
+        assert predicted.returncode == 0, predicted.stderr
+        assert json.loads(predicted.stdout)["digit"] == 7
     assert run("-m", "runtime", "--help").returncode == 0
+    assert run(folder, "--help", cwd=elsewhere).returncode == 0
+    pad = subprocess.Popen(
+        [python, folder, "--print-predictions"],
+        cwd=elsewhere,
+        env={**clean_env, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        ready = json.loads(pad.stdout.readline() or "{}")
+        pad.send_signal(signal.SIGTERM)  # SDL turns it into a QUIT event
+        _, err = pad.communicate(timeout=20)
+    finally:
+        pad.kill()
+    assert ready.get("model") == "digits.int8.onnx", err
     for package in ("tensorflow", "keras", "onnx", "training", "export"):
         assert run("-c", f"import {package}").returncode != 0, package
