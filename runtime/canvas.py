@@ -100,6 +100,11 @@ class Canvas:
         if self.strokes:
             self._drawing_of(self.strokes[-1])(self.surface)
 
+    def set_brush(self, fraction: float) -> None:
+        """Draw every stroke again with a brush `fraction` of the canvas's shorter side wide."""
+        self.brush_fraction = fraction
+        self.resize(self.size)
+
     def model_ink(self) -> np.ndarray:
         """The strokes as the model sees them (`render_strokes`), whatever the brush.
 

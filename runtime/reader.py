@@ -25,6 +25,7 @@ class DigitReading:
     box: segment.Box
     image: np.ndarray  # the 28x28 model input
     prediction: Prediction
+    pieces: tuple[int, ...]  # the strokes (or ink components) it is made of
 
 
 @dataclass(frozen=True)
@@ -73,17 +74,32 @@ class Reading:
         return answer
 
 
-def read_strokes(engine: Engine, strokes: list[np.ndarray]) -> Reading:
-    """Read pen strokes ((n, 2) arrays of x, y in any units, y down, in writing order)."""
+def read_strokes(
+    engine: Engine, strokes: list[np.ndarray], renderings: dict | None = None
+) -> Reading:
+    """Read pen strokes ((n, 2) arrays of x, y in any units, y down, in writing order).
+
+    `renderings`, kept by a caller that reads the same growing drawing again and again (the
+    pad), remembers each digit's model input by its strokes, so a digit whose strokes did not
+    change is not drawn again.
+    """
     started = time.perf_counter()
     boxes = segment.stroke_boxes(strokes)
     groups = segment.group(boxes, segment.touching_strokes(strokes))
-    images = [
-        preprocess.to_model_input(render_strokes([strokes[i] for i in members]))
-        for members in groups
-    ]
+    images = [_rendering([strokes[i] for i in members], renderings) for members in groups]
     spans = [_span(boxes, members) for members in groups]
-    return _read(engine, spans, images, started)
+    return _read(engine, spans, images, groups, started)
+
+
+def _rendering(strokes: list[np.ndarray], renderings: dict | None) -> np.ndarray | None:
+    """The model input of one digit's strokes, from `renderings` when they are unchanged. The
+    key is the strokes' identities; the value keeps the strokes, so no identity is reused."""
+    if renderings is None:
+        return preprocess.to_model_input(render_strokes(strokes))
+    key = tuple(id(stroke) for stroke in strokes)
+    if key not in renderings:
+        renderings[key] = (strokes, preprocess.to_model_input(render_strokes(strokes)))
+    return renderings[key][1]
 
 
 def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
@@ -93,10 +109,11 @@ def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
     full = 255.0 if ink.dtype == np.uint8 else 1.0
     found = segment.components(ink > preprocess.INK_THRESHOLD * full)
     kept = segment.without_frames(found)
-    groups = segment.group([found.boxes[i] for i in kept])
+    groups = [
+        [kept[i] for i in members] for members in segment.group([found.boxes[i] for i in kept])
+    ]
     images, spans = [], []
-    for members in groups:
-        pieces = [kept[i] for i in members]
+    for pieces in groups:
         span = _span(found.boxes, pieces)
         top, bottom, left, right = int(span.top), int(span.bottom), int(span.left), int(span.right)
         mine = np.isin(found.labels[top:bottom, left:right], [piece + 1 for piece in pieces])
@@ -104,7 +121,7 @@ def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
             preprocess.image_to_model_input(np.where(mine, ink[top:bottom, left:right], 0))
         )
         spans.append(span)
-    return _read(engine, spans, images, started)
+    return _read(engine, spans, images, groups, started)
 
 
 def _span(boxes: list[segment.Box], members: list[int]) -> segment.Box:
@@ -115,12 +132,16 @@ def _span(boxes: list[segment.Box], members: list[int]) -> segment.Box:
 
 
 def _read(
-    engine: Engine, spans: list[segment.Box], images: list[np.ndarray | None], started: float
+    engine: Engine,
+    spans: list[segment.Box],
+    images: list[np.ndarray | None],
+    groups: list[list[int]],
+    started: float,
 ) -> Reading:
     inked = [i for i, image in enumerate(images) if image is not None]
     predictions = engine.predict_batch(np.stack([images[i] for i in inked])) if inked else []
     digits = [
-        DigitReading(spans[i], images[i], prediction)
+        DigitReading(spans[i], images[i], prediction, tuple(groups[i]))
         for i, prediction in zip(inked, predictions, strict=True)
     ]
     return Reading(digits, (time.perf_counter() - started) * 1000)

@@ -1,4 +1,4 @@
-"""The drawing pad: draw a digit with the mouse and watch the model read it as you draw.
+"""The drawing pad: write a digit or a number with the mouse and watch the model read it.
 
 Shaped like pygame's own examples: one loop (`loop`) handles events, updates the state, draws and
 flips. All state and logic live in `Pad` (`state`), which never touches the screen, so tests
@@ -7,8 +7,12 @@ draws.
 
 With --print-predictions the pad writes one JSON object per line on stdout (via `emit`):
   {"event": "ready", "canvas": [x, y, w, h], "model": "<file name>"}  (window shown, model loaded)
-  {"event": "prediction", "digit": d, "confidence": c, "probabilities": [p0..p9], "ms": t}
-      after every stroke ends, and after an undo that leaves ink; ms is preprocess + inference
+  {"event": "prediction", "digit": d, "confidence": c, "probabilities": [p0..p9],
+   "number": "...", "digits": [{"digit", "confidence", "box"}, ...], "ms": t}
+      after every stroke ends, and after an undo that leaves ink (`runtime.reader.Reading`'s
+      JSON: "digit" null and "rejected": true for one part that is not a digit, "digit",
+      "confidence" and "probabilities" null when several digits are written); ms is
+      segmentation, preprocessing and inference
   {"event": "clear"}  after a clear, and after an undo that leaves the canvas empty
 Live predictions while drawing update the panel only, so each stroke prints exactly one line.
 An undo with nothing to undo changes nothing and prints nothing.

@@ -15,7 +15,7 @@ from runtime.pad.layout import WINDOW_SIZE
 from runtime.pad.state import Emit, Pad
 from runtime.pad.view import View
 
-TITLE = "digits - draw a digit"
+TITLE = "digits - write a digit or a number"
 WINDOWLESS_DRIVERS = ("dummy", "offscreen")  # SDL video drivers that show nothing
 DISPLAY_VARIABLES = {"x11": "DISPLAY", "wayland": "WAYLAND_DISPLAY"}  # drivers that need one
 GET_A_DISPLAY = (

@@ -1,4 +1,4 @@
-"""The pad's state and logic: what each event does to the canvas and the prediction.
+"""The pad's state and logic: what each event does to the canvas and the reading.
 
 Never touches the screen, so tests drive it with plain pygame events and a fake clock.
 """
@@ -7,14 +7,20 @@ import math
 import time
 from collections.abc import Callable
 
-import numpy as np
 import pygame
 
-from runtime import canvas, preprocess
-from runtime.engine import Engine, Prediction
+from runtime import canvas, segment
+from runtime.engine import Engine
 from runtime.pad.layout import WINDOW_SIZE, layout
+from runtime.reader import DigitReading, Reading, read_strokes
 
-LIVE_INTERVAL_MS = 40  # live predictions while the ink changes: at most 25 a second
+LIVE_INTERVAL_MS = 40  # live readings while the ink changes: at most 25 a second
+# Once there is writing, the brush follows its size: this share of the height of a digit, so
+# small digits are not blobs and large ones not hairlines. It never grows past the brush the pad
+# started with (--brush), nor shrinks below MIN_BRUSH.
+BRUSH_OF_WRITING = 0.12
+MIN_BRUSH = 0.01
+BRUSH_STEP = 0.2  # the brush changes (and the ink is redrawn) only when it is off by this share
 CLEAR_KEYS = {pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE}
 QUIT_KEYS = {pygame.K_ESCAPE, pygame.K_q}
 
@@ -22,7 +28,7 @@ Emit = Callable[[dict], None]
 
 
 class Pad:
-    """The pad's state and logic: the canvas, the last prediction and the live-update timing."""
+    """The pad's state and logic: the canvas, the last reading and the live-update timing."""
 
     def __init__(
         self,
@@ -34,17 +40,17 @@ class Pad:
     ):
         self.engine = engine
         self.layout = layout(window_size)
+        self.brush_fraction = brush_fraction
         self.canvas = canvas.Canvas(self.layout.canvas.size, brush_fraction)
         self.emit = emit or (lambda event: None)
         self.clock = clock
-        self.prediction: Prediction | None = None
-        self.model_input: np.ndarray | None = None
-        self.ms = 0.0  # preprocess + inference of the last prediction
+        self.reading: Reading | None = None
         self.drawing = False
-        self.live_pending = False  # the ink changed since the last prediction
+        self.live_pending = False  # the ink changed since the last reading
         self.predicted_at = -math.inf
         self.running = True
         self.dirty = True  # the window needs redrawing
+        self._renderings: dict = {}  # each digit's model input, by its strokes (see read_strokes)
 
     def handle(self, event: pygame.event.Event) -> None:
         """Turn one pygame event into a change of state."""
@@ -81,13 +87,14 @@ class Pad:
             self.live_pending = self.dirty = True
 
     def release(self, position: tuple[int, int] | None) -> None:
-        """End the stroke (at position, if given) and predict what is now on the canvas."""
+        """End the stroke (at position, if given) and read what is now on the canvas."""
         if not self.drawing:
             return
         if position is not None:
             self.drag(position)
         self.drawing = False
         self.predict()
+        self._follow_the_writing()
 
     def key(self, key: int, mod: int = 0) -> None:
         if key in CLEAR_KEYS:
@@ -99,8 +106,10 @@ class Pad:
 
     def clear(self) -> None:
         self.canvas.clear()
+        self.canvas.brush_fraction = self.brush_fraction
+        self._renderings.clear()
         self.drawing = self.live_pending = False
-        self._show(None, None)
+        self._show(None)
         self.emit({"event": "clear"})
 
     def undo(self) -> None:
@@ -109,6 +118,7 @@ class Pad:
         self.canvas.undo()
         self.drawing = False
         self.predict()
+        self._follow_the_writing()
 
     def resize(self, window_size: tuple[int, int]) -> None:
         """Lay out for the new size; the canvas re-renders its strokes at its new size."""
@@ -117,36 +127,58 @@ class Pad:
         self.dirty = True
 
     def predict(self, live: bool = False) -> None:
-        """Predict the canvas; a final (not live) result is emitted, as "clear" if it has no ink."""
-        started = time.perf_counter()
-        image = preprocess.to_model_input(self.canvas.model_ink())
-        prediction = None if image is None else self.engine.predict(image)
-        self.ms = (time.perf_counter() - started) * 1000
+        """Read the canvas; a final (not live) reading is emitted, as "clear" if it has no ink."""
+        strokes = self.canvas.pixel_strokes()
+        reading = read_strokes(self.engine, strokes, self._renderings) if strokes else None
+        drawn = {id(stroke) for stroke in strokes}
+        self._renderings = {
+            key: value
+            for key, value in self._renderings.items()
+            if all(id(stroke) in drawn for stroke in value[0])
+        }
         self.predicted_at = self.clock()
         self.live_pending = False
-        self._show(prediction, image)
+        self._show(reading if reading is not None and reading.digits else None)
         if not live:
-            self.emit(_prediction_event(prediction, self.ms))
+            self.emit(_reading_event(self.reading))
 
     @property
     def idle(self) -> bool:
-        """Nothing is being drawn and no prediction is due: the loop may doze until an event."""
+        """Nothing is being drawn and no reading is due: the loop may doze until an event."""
         return not (self.drawing or self.live_pending)
 
     def live_wait_ms(self) -> int | None:
-        """How long the loop may sleep before a live prediction is due; None: until an event."""
+        """How long the loop may sleep before a live reading is due; None: until an event."""
         if not self.live_pending:
             return None
         remaining = LIVE_INTERVAL_MS - (self.clock() - self.predicted_at) * 1000
         return math.ceil(remaining) if remaining > 0 else 0
 
     def tick(self) -> None:
-        """Run the pending live prediction once it is due, so live updates stay throttled."""
+        """Run the pending live reading once it is due, so live updates stay throttled."""
         if self.live_pending and self.live_wait_ms() == 0:
             self.predict(live=True)
 
-    def _show(self, prediction: Prediction | None, image: np.ndarray | None) -> None:
-        self.prediction, self.model_input = prediction, image
+    def latest_digit(self) -> DigitReading | None:
+        """The digit the last stroke belongs to, whose probabilities the panel shows."""
+        if self.reading is None:
+            return None
+        last = len(self.canvas.strokes) - 1
+        return next((d for d in self.reading.digits if last in d.pieces), self.reading.digits[-1])
+
+    def _follow_the_writing(self) -> None:
+        """Fit the brush to the size of the writing (see BRUSH_OF_WRITING)."""
+        boxes = segment.stroke_boxes(self.canvas.pixel_strokes())
+        if not boxes:
+            return
+        height = segment.line_height(boxes) / min(self.canvas.size)
+        wanted = min(max(BRUSH_OF_WRITING * height, MIN_BRUSH), self.brush_fraction)
+        if abs(wanted - self.canvas.brush_fraction) > BRUSH_STEP * self.canvas.brush_fraction:
+            self.canvas.set_brush(wanted)
+            self.dirty = True
+
+    def _show(self, reading: Reading | None) -> None:
+        self.reading = reading
         self.dirty = True
 
     def _on_canvas(self, position: tuple[int, int]) -> tuple[int, int]:
@@ -157,15 +189,7 @@ class Pad:
         return (x - rect.left, y - rect.top)
 
 
-def _prediction_event(prediction: Prediction | None, ms: float) -> dict:
-    if prediction is None:
+def _reading_event(reading: Reading | None) -> dict:
+    if reading is None:
         return {"event": "clear"}
-    rejected = {"rejected": True} if prediction.rejected else {}
-    return {
-        "event": "prediction",
-        "digit": prediction.answer,
-        **rejected,
-        "confidence": round(prediction.confidence, 4),
-        "probabilities": [round(p, 4) for p in prediction.probabilities],
-        "ms": round(ms, 3),
-    }
+    return {"event": "prediction", **reading.as_json(), "ms": round(reading.ms, 3)}
