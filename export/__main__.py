@@ -10,10 +10,11 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from runtime import cli
+from runtime.cli import positive_int
 from runtime.engine import DEFAULT_MODEL, MODELS_DIR
-from runtime.errors import DigitsError
-from training.cli import positive_int
 
+PROG = "digits-export"
 DEFAULT_KERAS_MODEL = Path("artifacts/model.keras")
 FP32_FILE = "digits.fp32.onnx"
 INT8_FILE = DEFAULT_MODEL.name
@@ -25,7 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.quantize import QuantSettings
 
     parser = argparse.ArgumentParser(
-        prog="digits-export", description="Export the trained model to fp32 and int8 ONNX."
+        prog=PROG, description="Export the trained model to fp32 and int8 ONNX."
     )
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
@@ -53,22 +54,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = parse_args(argv)
-    from export.convert import ExportError
-    from export.gate import GateError
-
-    try:
-        run(args)
-    except (GateError, ExportError) as error:
-        print(f"digits-export: refused: {error}", file=sys.stderr)
-        return 1
-    except DigitsError as error:
-        print(f"digits-export: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"digits-export: error: cannot write to {args.out}: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return cli.run(PROG, lambda: run(parse_args(argv)))
 
 
 def run(args: argparse.Namespace) -> None:

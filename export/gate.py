@@ -5,12 +5,12 @@ from pathlib import Path
 import numpy as np
 
 from runtime.engine import Engine
-from runtime.errors import DigitsError
+from runtime.errors import Refusal
 
 DEFAULT_MAX_DROP = 0.3  # percentage points of MNIST test accuracy
 
 
-class GateError(DigitsError):
+class GateError(Refusal):
     """The quantized model lost too much accuracy to be published."""
 
 

@@ -7,9 +7,10 @@ import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
-from runtime.errors import DigitsError
-from training.cli import non_negative_int, positive_int
+from runtime import cli
+from runtime.cli import fraction, non_negative_int, positive_int
 
+PROG = "digits-train"
 DEFAULT_OUT = Path("artifacts")
 
 
@@ -19,9 +20,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from training.train import TrainConfig
 
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(
-        prog="digits-train", description="Train the digit classifier on MNIST."
-    )
+    parser = argparse.ArgumentParser(prog=PROG, description="Train the digit classifier on MNIST.")
     parser.add_argument(
         "--data",
         help="MNIST as a Keras-layout .npz or a folder of the four IDX files (gzipped or not); "
@@ -45,12 +44,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch-size", type=positive_int)
     parser.add_argument("--learning-rate", type=float)
     parser.add_argument("--seed", type=int)
-    parser.add_argument("--val-split", type=_fraction, help="share of training images held out")
+    parser.add_argument("--val-split", type=fraction, help="share of training images held out")
     parser.add_argument(
         "--patience", type=positive_int, help="early stopping: epochs without improvement"
     )
     parser.add_argument(
-        "--label-smoothing", type=_fraction, help="share of each target spread over all classes"
+        "--label-smoothing", type=fraction, help="share of each target spread over all classes"
     )
     parser.add_argument(
         "--clean-epochs", type=non_negative_int, help="last epochs trained without augmentation"
@@ -64,15 +63,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except DigitsError as error:
-        print(f"digits-train: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"digits-train: error: cannot write to {args.out}: {error}", file=sys.stderr)
-        return 2
+    return cli.run(PROG, lambda: run(parse_args(argv)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,13 +98,6 @@ def run(args: argparse.Namespace) -> int:
     print(summary_table(report))
     print(f"wrote {args.out / MODEL_FILE}, {REPORT_FILE} and {FIGURE_FILE}")
     return 0
-
-
-def _fraction(text: str) -> float:
-    value = float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
-    return value
 
 
 if __name__ == "__main__":

@@ -16,9 +16,11 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from runtime import cli
+from runtime.cli import positive_int
 from runtime.errors import DigitsError
-from training.cli import positive_int
 
+PROG = "python -m export.evaluation.benchmark"
 BASELINE_ROW = "baseline fp32 ONNX"
 DEFAULT_BASELINE = Path("artifacts/tutorial/model.keras")
 
@@ -37,27 +39,23 @@ class Row:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = _parse_args(argv)
-    try:
-        rows = run(args)
-    except DigitsError as error:
-        print(f"digits-benchmark: error: {error}", file=sys.stderr)
-        return 2
+    return cli.run(PROG, lambda: _main(_parse_args(argv)))
+
+
+def _main(args: argparse.Namespace) -> None:
+    rows = run(args)
     print(table(rows))
     if args.json:
         from training.files import atomic_write_text
 
         atomic_write_text(args.json, json.dumps([asdict(r) for r in rows], indent=2) + "\n")
-    return 0
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.__main__ import DEFAULT_KERAS_MODEL
     from runtime.engine import MODELS_DIR
 
-    parser = argparse.ArgumentParser(
-        prog="python -m export.evaluation.benchmark", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
     parser.add_argument(

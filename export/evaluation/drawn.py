@@ -19,11 +19,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from runtime import cli
 from runtime.canvas import BRUSH_FRACTION, Canvas
+from runtime.cli import positive_int
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.errors import DigitsError
 from runtime.preprocess import IMAGE_SIZE, to_model_input
-from training.cli import positive_int
 from training.data import load_mnist, sample_indices
 from training.files import atomic_write_text
 from training.trace import trace_strokes
@@ -232,16 +232,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        run(args)
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"{PROG}: error: cannot write {args.json}: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return cli.run(PROG, lambda: run(parse_args(argv)))
 
 
 def run(args: argparse.Namespace) -> None:
