@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from runtime import cli
-from runtime.cli import positive_int
+from runtime.cli import non_negative_number, positive_int
 from runtime.engine import DEFAULT_MODEL, MODELS_DIR
 
 PROG = "digits-export"
@@ -39,7 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to publish")
     parser.add_argument(
         "--max-drop",
-        type=float,
+        type=non_negative_number,
         default=DEFAULT_MAX_DROP,
         help="largest int8 accuracy loss allowed, in percentage points (default %(default)s)",
     )

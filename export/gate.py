@@ -22,7 +22,7 @@ def accuracy(model: Path, images: np.ndarray, labels: np.ndarray) -> float:
 
 def check_drop(fp32_accuracy: float, int8_accuracy: float, max_drop: float) -> None:
     drop = (fp32_accuracy - int8_accuracy) * 100
-    if drop > max_drop:
+    if not drop <= max_drop:  # fails closed: a NaN anywhere refuses rather than publishes
         raise GateError(
             f"int8 accuracy {int8_accuracy:.2%} is {drop:.2f} points below fp32 "
             f"{fp32_accuracy:.2%} (allowed: {max_drop:.2f}); nothing was published"

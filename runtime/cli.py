@@ -87,7 +87,10 @@ def number(
 
 positive_int = integer(1)
 non_negative_int = integer(0)
+seed = integer(0, 2**32 - 1)  # NumPy's seeding, under keras.utils.set_random_seed, takes these
 fraction = number(0, 1, below=True)  # a share of something that cannot be all of it
+positive_number = number(0, above=True)
+non_negative_number = number(0)
 
 
 def _describe(error: OSError) -> str:

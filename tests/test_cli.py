@@ -96,6 +96,8 @@ INTEGERS = [
     (cli.non_negative_int, "-1", None),
     (cli.integer(0, 9), "9", 9),
     (cli.integer(0, 9), "10", None),
+    (cli.seed, "4294967295", 2**32 - 1),
+    (cli.seed, "4294967296", None),
 ]
 
 

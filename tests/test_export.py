@@ -6,8 +6,9 @@ import onnx
 import pytest
 from conftest import data_args
 
-from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main
+from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main, parse_args
 from export.convert import PARITY_TOLERANCE, keras_to_onnx, parity_difference
+from export.gate import GateError, check_drop
 from runtime.engine import CONTRACT, Engine
 from runtime.preprocess import model_batch
 from training.data import load_mnist
@@ -88,6 +89,40 @@ def test_bad_keras_model_exits_2(tmp_path, mnist_path, capsys, model):
     error = capsys.readouterr().err
     assert error.startswith("digits-export: error: ") and error.count("\n") == 1
     assert not list(tmp_path.glob("*.onnx"))
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--max-drop", "nan"),  # switched the gate off: every comparison with NaN is false
+        ("--max-drop", "inf"),
+        ("--max-drop", "-0.1"),
+        ("--calibration-images", "0"),
+        ("--calibration-images", "many"),
+    ],
+)
+def test_a_bad_number_is_an_argparse_error_before_any_work(tmp_path, capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, value, "--model", str(tmp_path / "absent.keras"), "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"digits-export: error: argument {option}: must be ")
+
+
+def test_a_max_drop_of_zero_is_taken():
+    assert parse_args(["--max-drop", "0"]).max_drop == 0
+
+
+def test_the_gate_fails_closed():
+    check_drop(0.99, 0.99, max_drop=0)
+    for fp32, int8, max_drop in (
+        (0.99, 0.98, 0.5),
+        (0.99, float("nan"), 1),
+        (0.99, 0.99, float("nan")),
+    ):
+        with pytest.raises(GateError):
+            check_drop(fp32, int8, max_drop)
 
 
 def test_interrupted_write_leaves_the_old_file_byte_identical(tmp_path):

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import data_args
 
-from training.__main__ import main
+from training.__main__ import main, parse_args
 from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
 from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
@@ -74,6 +74,48 @@ def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, dat
     error = capsys.readouterr().err
     assert error.startswith("digits-train: error: ") and error.count("\n") == 1
     assert not out.exists()
+
+
+BAD_NUMBERS = [
+    ("--seed", "-3"),
+    ("--seed", "4294967296"),  # NumPy's seeding (under keras.utils.set_random_seed) stops at 2**32
+    ("--seed", "1.5"),
+    ("--learning-rate", "nan"),  # trained an 8% model and exited 0
+    ("--learning-rate", "inf"),
+    ("--learning-rate", "-1"),
+    ("--learning-rate", "0"),
+    ("--val-split", "nan"),
+    ("--val-split", "1"),
+    ("--label-smoothing", "-0.1"),
+    ("--label-smoothing", "inf"),
+    ("--epochs", "0"),
+    ("--batch-size", "-64"),
+    ("--patience", "0"),
+    ("--clean-epochs", "-1"),
+    ("--limit", "0"),
+]
+
+
+@pytest.mark.parametrize(("option", "value"), BAD_NUMBERS)
+def test_a_bad_number_is_an_argparse_error_before_any_work(tmp_path, capsys, option, value):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, value, "--data", str(tmp_path / "missing.npz"), "--out", str(out)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"digits-train: error: argument {option}: must be ")
+    assert not out.exists()
+
+
+def test_numbers_at_the_edges_of_their_ranges_are_taken():
+    edges = ["--seed", "4294967295", "--learning-rate", "1e-6", "--val-split", "0"]
+    args = parse_args(
+        [*edges, "--label-smoothing", "0.999", "--clean-epochs", "0", "--epochs", "1"]
+    )
+    assert (args.seed, args.learning_rate, args.val_split) == (2**32 - 1, 1e-6, 0)
+    assert (args.label_smoothing, args.clean_epochs, args.epochs) == (0.999, 0, 1)
+    assert parse_args(["--seed", "0"]).seed == 0
 
 
 def test_augmentation_changes_training_batches_only_until_switched_off():

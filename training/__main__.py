@@ -8,7 +8,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 
 from runtime import cli
-from runtime.cli import fraction, non_negative_int, positive_int
+from runtime.cli import fraction, non_negative_int, positive_int, positive_number, seed
 
 PROG = "digits-train"
 DEFAULT_OUT = Path("artifacts")
@@ -42,8 +42,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--arch", dest="architecture", choices=sorted(ARCHITECTURES))
     parser.add_argument("--epochs", type=positive_int)
     parser.add_argument("--batch-size", type=positive_int)
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--seed", type=int)
+    parser.add_argument(
+        "--learning-rate", type=positive_number, help="peak of the warm-up + cosine schedule"
+    )
+    parser.add_argument("--seed", type=seed, help="for the data split, weights and augmentation")
     parser.add_argument("--val-split", type=fraction, help="share of training images held out")
     parser.add_argument(
         "--patience", type=positive_int, help="early stopping: epochs without improvement"

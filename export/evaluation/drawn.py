@@ -21,7 +21,7 @@ from PIL import Image
 
 from runtime import cli
 from runtime.canvas import BRUSH_FRACTION, Canvas
-from runtime.cli import positive_int
+from runtime.cli import positive_int, seed
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.preprocess import IMAGE_SIZE, to_model_input
 from training.data import load_mnist, sample_indices
@@ -226,7 +226,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_COUNT,
         help="training images to draw (default %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="for the choice of images")
+    parser.add_argument("--seed", type=seed, default=0, help="for the choice of images")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
