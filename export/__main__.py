@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> None:
     )
     from export.quantize import QuantSettings
     from training.data import load_mnist
-    from training.files import atomic_write, atomic_write_text
+    from training.files import publish, text_writer
     from training.pen import load_letters, load_pendigits
 
     sources = Sources(load_mnist(args.data))
@@ -84,11 +84,14 @@ def run(args: argparse.Namespace) -> None:
     exported = export_models(args.model, sources, settings)
     check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)
 
-    published = {}
-    for name, model in ((FP32_FILE, exported.fp32), (INT8_FILE, exported.int8)):
-        atomic_write(args.out / name, lambda tmp, m=model: onnx.save(m, tmp))
-        published[name] = (metadata_of(model), (args.out / name).stat().st_size)
-    atomic_write_text(args.out / CARD_FILE, model_card(published))
+    models = {FP32_FILE: exported.fp32, INT8_FILE: exported.int8}
+    # ByteSize is the size onnx.save writes: the card is written with the models, not after them
+    published = {name: (metadata_of(model), model.ByteSize()) for name, model in models.items()}
+    writers = {
+        args.out / name: lambda tmp, model=model: onnx.save(model, tmp)
+        for name, model in models.items()
+    }
+    publish({**writers, args.out / CARD_FILE: text_writer(model_card(published))})
 
     for name, (meta, size) in published.items():
         accuracy = float(meta["test_accuracy"])

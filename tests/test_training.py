@@ -1,18 +1,21 @@
 """Training: a short real run through the CLI, its report, bad data, augmentation and seeds."""
 
 import json
+import shutil
 
 import keras
 import numpy as np
 import pytest
-from conftest import data_args
+from conftest import data_args, disk_full_halfway
 
+import training.report
+import training.train
 from training.__main__ import main, parse_args
 from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
 from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
 from training.model import ARCHITECTURES, build_network, deployable, multiply_adds
-from training.train import CleanFinish
+from training.train import CleanFinish, TrainResult
 
 # one augmented epoch, then one clean epoch: both phases of a run
 QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
@@ -74,6 +77,39 @@ def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, dat
     error = capsys.readouterr().err
     assert error.startswith("digits-train: error: ") and error.count("\n") == 1
     assert not out.exists()
+
+
+def test_a_failure_while_publishing_keeps_every_previous_artifact_byte_identical(
+    trained, data, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "artifacts"
+    shutil.copytree(trained, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    monkeypatch.setattr(training.train, "train", _instant_training(trained / MODEL_FILE))
+    monkeypatch.setattr(training.report, "save_figure", disk_full_halfway)
+    assert main([*QUICK, *data, "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-train: error: ") and error.count("\n") == 1
+    assert "No space left on device" in error
+    # nothing replaced, nothing added: no temporary file is left behind either
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def _instant_training(model_path):
+    """Stands in for `training.train.train`: what happens after training is under test."""
+
+    def train(config, data, x_test, y_test):
+        return TrainResult(
+            model=keras.models.load_model(model_path),
+            history={"loss": [0.5], "accuracy": [0.9]},
+            epochs_run=1,
+            seconds=0.0,
+            test_probabilities=np.eye(10, dtype=np.float32)[y_test],
+            test_labels=y_test,
+            validation_accuracy={},
+        )
+
+    return train
 
 
 BAD_NUMBERS = [

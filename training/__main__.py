@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
     from training.data import load_mnist
     from training.dataset import build
-    from training.files import atomic_write, atomic_write_text
+    from training.files import publish, text_writer
     from training.pen import load_letters, load_pendigits
     from training.report import build_report, save_figure, summary_table
     from training.train import TrainConfig, train
@@ -94,9 +94,13 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(config, [mnist, pen, letters], data, result)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
 
-    atomic_write(args.out / MODEL_FILE, lambda tmp: result.model.save(tmp))
-    atomic_write_text(args.out / REPORT_FILE, json.dumps(report, indent=2) + "\n")
-    atomic_write(args.out / FIGURE_FILE, lambda tmp: save_figure(report, tmp))
+    publish(
+        {
+            args.out / MODEL_FILE: lambda tmp: result.model.save(tmp),
+            args.out / REPORT_FILE: text_writer(json.dumps(report, indent=2) + "\n"),
+            args.out / FIGURE_FILE: lambda tmp: save_figure(report, tmp),
+        }
+    )
     print(summary_table(report))
     print(f"wrote {args.out / MODEL_FILE}, {REPORT_FILE} and {FIGURE_FILE}")
     return 0
