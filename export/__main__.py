@@ -13,6 +13,7 @@ from pathlib import Path
 from runtime import cli
 from runtime.cli import non_negative_number, positive_int
 from runtime.engine import DEFAULT_MODEL, MODELS_DIR
+from training.stack import training_stack
 
 PROG = "digits-export"
 DEFAULT_KERAS_MODEL = Path("artifacts/model.keras")
@@ -54,7 +55,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return cli.run(PROG, lambda: run(parse_args(argv)))
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> None:
+    with training_stack():
+        run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> None:

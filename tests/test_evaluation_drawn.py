@@ -12,11 +12,11 @@ from export.evaluation.drawn import (
     evaluate,
     main,
     render,
-    trace_strokes,
 )
 from runtime.canvas import Canvas
 from runtime.preprocess import to_model_input
 from training.data import load_mnist
+from training.trace import trace_strokes
 
 SIDE = 448
 FIDELITY_IMAGES = 20

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from runtime import cli
 from runtime.cli import fraction, non_negative_int, positive_int, positive_number, seed
+from training.stack import training_stack
 
 PROG = "digits-train"
 DEFAULT_OUT = Path("artifacts")
@@ -65,7 +66,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return cli.run(PROG, lambda: run(parse_args(argv)))
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
+    with training_stack():
+        return run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from runtime import cli
 from runtime.cli import positive_int
 from runtime.errors import DigitsError
+from training.stack import training_stack
 
 PROG = "python -m export.evaluation.benchmark"
 BASELINE_ROW = "baseline fp32 ONNX"
@@ -39,11 +40,13 @@ class Row:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    return cli.run(PROG, lambda: _main(_parse_args(argv)))
+    return cli.run(PROG, lambda: _main(argv))
 
 
-def _main(args: argparse.Namespace) -> None:
-    rows = run(args)
+def _main(argv: list[str] | None) -> None:
+    with training_stack():
+        args = _parse_args(argv)
+        rows = run(args)
     print(table(rows))
     if args.json:
         from training.files import atomic_write_text

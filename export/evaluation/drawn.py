@@ -26,7 +26,7 @@ from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.preprocess import IMAGE_SIZE, to_model_input
 from training.data import load_mnist, sample_indices
 from training.files import atomic_write_text
-from training.trace import trace_strokes
+from training.stack import training_stack
 
 PROG = "python -m export.evaluation.drawn"
 CANVAS_SIDE = 448  # pixels; close to the pad's canvas in its default window
@@ -132,6 +132,8 @@ def evaluate(
     `probabilities` maps a batch [N, 28, 28] to [N, 10] (`Engine.probabilities`); it is called
     on whole batches: twice per placement, once for the undrawn images.
     """
+    from training.trace import trace_strokes  # SciPy and scikit-image: the training stack
+
     traced = [trace_strokes(image) for image in images]
     results = []
     for placement in PLACEMENTS:
@@ -232,7 +234,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return cli.run(PROG, lambda: run(parse_args(argv)))
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> None:
+    with training_stack():
+        run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> None:
