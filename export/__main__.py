@@ -5,7 +5,6 @@ Exit codes: 0 published, 1 refused by the accuracy gate or the parity check, 2 b
 """
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -54,7 +53,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return cli.run(PROG, lambda: _main(argv))
 
 

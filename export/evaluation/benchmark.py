@@ -10,7 +10,6 @@ All ONNX and LiteRT timings use one thread.
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
@@ -39,7 +38,6 @@ class Row:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     return cli.run(PROG, lambda: _main(argv))
 
 

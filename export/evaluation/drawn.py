@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> None:
-    with training_stack():
+    with training_stack(tensorflow=False):
         run(parse_args(argv))
 
 
