@@ -1,10 +1,5 @@
 """The accuracy gate: an int8 model is published only if it is nearly as accurate as fp32."""
 
-from pathlib import Path
-
-import numpy as np
-
-from runtime.engine import Engine
 from runtime.errors import Refusal
 
 DEFAULT_MAX_DROP = 0.3  # percentage points of MNIST test accuracy
@@ -12,12 +7,6 @@ DEFAULT_MAX_DROP = 0.3  # percentage points of MNIST test accuracy
 
 class GateError(Refusal):
     """The quantized model lost too much accuracy to be published."""
-
-
-def accuracy(model: Path, images: np.ndarray, labels: np.ndarray) -> float:
-    """Accuracy through the runtime's own engine, so the gate measures what the pad will run."""
-    probabilities = Engine(model).probabilities(images)
-    return float((probabilities.argmax(axis=1) == labels).mean())
 
 
 def check_drop(fp32_accuracy: float, int8_accuracy: float, max_drop: float) -> None:
