@@ -66,24 +66,11 @@ def run(args: argparse.Namespace) -> None:
 
     from export.gate import check_drop
     from export.metadata import model_card
-    from export.pipeline import (
-        PARITY_IMAGES,
-        Sources,
-        export_models,
-        load_keras,
-        metadata_of,
-        rejects,
-    )
+    from export.pipeline import PARITY_IMAGES, export_models, load_sources, metadata_of
     from export.quantize import QuantSettings
-    from training.data import load_mnist
     from training.files import publish, text_writer
-    from training.pen import load_letters, load_pendigits
 
-    sources = Sources(load_mnist(args.data))
-    if rejects(load_keras(args.model)):
-        sources = Sources(
-            sources.mnist, load_pendigits(args.pen_data), load_letters(args.letters_data)
-        )
+    sources = load_sources(args.model, args.data, args.pen_data, args.letters_data)
     settings = replace(QuantSettings(), calibration_images=args.calibration_images)
     exported = export_models(args.model, sources, settings)
     check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)

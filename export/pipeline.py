@@ -18,9 +18,9 @@ from runtime.errors import DigitsError
 from runtime.preprocess import model_batch
 from training.accuracy import accuracy
 from training.artifacts import REPORT_FILE
-from training.data import Mnist
+from training.data import Mnist, load_mnist
 from training.dataset import validation
-from training.pen import PenSamples
+from training.pen import PenSamples, load_letters, load_pendigits
 
 PARITY_IMAGES = 1000
 
@@ -55,6 +55,17 @@ def load_keras(path: Path) -> keras.Model:
         return keras.models.load_model(path)
     except Exception as error:  # Keras raises many types for a bad file
         raise DigitsError(f"cannot load Keras model {path}: {error}") from error
+
+
+def load_sources(
+    keras_path: Path, data: str | None, pen_data: str | None, letters_data: str | None
+) -> Sources:
+    """What exporting the model reads: MNIST and, when the model has the "not a digit" output,
+    the pen data its thresholds are calibrated on (the paths may be None: see the loaders)."""
+    mnist = load_mnist(data)
+    if not rejects(load_keras(keras_path)):
+        return Sources(mnist)
+    return Sources(mnist, load_pendigits(pen_data), load_letters(letters_data))
 
 
 def rejects(model: keras.Model) -> bool:
