@@ -68,10 +68,11 @@ def run(args: argparse.Namespace) -> None:
     from export.metadata import model_card
     from export.pipeline import PARITY_IMAGES, export_models, load_sources, metadata_of
     from export.quantize import QuantSettings
-    from training.files import publish, text_writer
+    from training.files import check_writable, publish, text_writer
 
     sources = load_sources(args.model, args.data, args.pen_data, args.letters_data)
     settings = replace(QuantSettings(), calibration_images=args.calibration_images)
+    check_writable(args.out)
     exported = export_models(args.model, sources, settings)
     check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)
 

@@ -116,6 +116,22 @@ def test_a_failure_while_publishing_keeps_every_previous_file_byte_identical(
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
 
 
+def test_an_unwritable_out_folder_is_an_error_before_exporting(
+    tiny_artifacts, mnist_path, pen_path, letters_path, tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "a_file").write_text("not a folder")
+
+    def export_models(*args):
+        raise AssertionError("exported although the models could not be published")
+
+    monkeypatch.setattr(pipeline, "export_models", export_models)
+    args = ["--model", str(tiny_artifacts / "model.keras"), "--out", str(tmp_path / "a_file" / "m")]
+    assert main([*args, *data_args(mnist_path, pen_path, letters_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-export: error: ") and error.count("\n") == 1
+    assert "a_file" in error
+
+
 def _republished(path):
     """The published model with one more metadata entry: a new file for the same model."""
     model = onnx.load(path)

@@ -95,6 +95,21 @@ def test_a_failure_while_publishing_keeps_every_previous_artifact_byte_identical
     assert {path.name: path.read_bytes() for path in out.iterdir()} == before
 
 
+def test_an_unwritable_out_folder_is_an_error_before_training(tmp_path, monkeypatch, capsys):
+    """Never after minutes of training: the trained model would be lost."""
+    (tmp_path / "a_file").write_text("not a folder")
+    out = tmp_path / "a_file" / "artifacts"
+
+    def train(*args):
+        raise AssertionError("trained although the results could not be written")
+
+    monkeypatch.setattr(training.train, "train", train)
+    assert main([*QUICK, "--mnist-only", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-train: error: ") and error.count("\n") == 1
+    assert "a_file" in error
+
+
 def _instant_training(model_path):
     """Stands in for `training.train.train`: what happens after training is under test."""
 

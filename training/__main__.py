@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
     from training.data import load_mnist
     from training.dataset import build
-    from training.files import publish, text_writer
+    from training.files import check_writable, publish, text_writer
     from training.pen import load_letters, load_pendigits
     from training.report import build_report, save_figure, summary_table
     from training.train import TrainConfig, train
@@ -94,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     x_test, y_test = mnist.x_test, mnist.y_test
     if config.limit is not None:
         x_test, y_test = x_test[: config.limit], y_test[: config.limit]
+    check_writable(args.out)
     result = train(config, data, x_test, y_test)
     report = build_report(config, [mnist, pen, letters], data, result)
     report["total_seconds"] = round(time.perf_counter() - started, 1)

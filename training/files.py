@@ -44,6 +44,17 @@ def publish(writers: dict[Path, Writer]) -> None:
             tmp.unlink(missing_ok=True)
 
 
+def check_writable(folder: Path) -> None:
+    """Make `folder` and write a file in it: a run finds out it cannot publish before its work,
+    not after."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise OSError(error.errno, error.strerror or str(error), str(folder)) from error
+
+
 def text_writer(text: str) -> Writer:
     return lambda path: path.write_text(text, encoding="utf-8")
 
