@@ -13,6 +13,7 @@ from PIL import Image
 from runtime.canvas import Canvas
 from runtime.engine import CONTRACT, INPUT_NAME, OUTPUT_NAME
 
+REPO = Path(__file__).resolve().parent.parent  # where `python -m training` finds our packages
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")

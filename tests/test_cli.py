@@ -6,14 +6,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from runtime import cli
 from runtime.errors import DigitsError, ModelError, Refusal
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def _raise(error: Exception):

@@ -4,13 +4,12 @@ it, no TensorFlow start-up noise on stderr."""
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from training.stack import NOISE
 
-REPO = Path(__file__).resolve().parent.parent
 # As in a checkout set up by ./pad: the runtime packages only.
 WITHOUT_THE_STACK = """
 import runpy, sys
