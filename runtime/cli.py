@@ -2,8 +2,9 @@
 
 A user's mistake must cost one line and an exit code, never a traceback, and a bad number must
 be refused before any work starts rather than run into a useless result. Programming errors
-still raise. The exit codes: 0 done, 1 refused (the tool checked its own work and kept the old
-result; see `Refusal`), 2 a user's error, as argparse uses for bad arguments.
+still raise. The exit codes given here: 1 when a tool refused its own result (see `Refusal`),
+2 for a user's error, as argparse uses for bad arguments; a body may return its own, as
+digits-predict returns 1 when some of its files could not be read.
 """
 
 import argparse
