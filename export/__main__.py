@@ -5,15 +5,16 @@ Exit codes: 0 published, 1 refused by the accuracy gate or the parity check, 2 b
 """
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+from runtime import cli
+from runtime.cli import non_negative_number, positive_int
 from runtime.engine import DEFAULT_MODEL, MODELS_DIR
-from runtime.errors import DigitsError
-from training.cli import positive_int
+from training.stack import training_stack
 
+PROG = "digits-export"
 DEFAULT_KERAS_MODEL = Path("artifacts/model.keras")
 FP32_FILE = "digits.fp32.onnx"
 INT8_FILE = DEFAULT_MODEL.name
@@ -25,7 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.quantize import QuantSettings
 
     parser = argparse.ArgumentParser(
-        prog="digits-export", description="Export the trained model to fp32 and int8 ONNX."
+        prog=PROG, description="Export the trained model to fp32 and int8 ONNX."
     )
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
@@ -38,7 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to publish")
     parser.add_argument(
         "--max-drop",
-        type=float,
+        type=non_negative_number,
         default=DEFAULT_MAX_DROP,
         help="largest int8 accuracy loss allowed, in percentage points (default %(default)s)",
     )
@@ -52,23 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = parse_args(argv)
-    from export.convert import ExportError
-    from export.gate import GateError
+    return cli.run(PROG, lambda: _main(argv))
 
-    try:
-        run(args)
-    except (GateError, ExportError) as error:
-        print(f"digits-export: refused: {error}", file=sys.stderr)
-        return 1
-    except DigitsError as error:
-        print(f"digits-export: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"digits-export: error: cannot write to {args.out}: {error}", file=sys.stderr)
-        return 2
-    return 0
+
+def _main(argv: list[str] | None) -> None:
+    with training_stack():
+        run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> None:
@@ -76,33 +66,24 @@ def run(args: argparse.Namespace) -> None:
 
     from export.gate import check_drop
     from export.metadata import model_card
-    from export.pipeline import (
-        PARITY_IMAGES,
-        Sources,
-        export_models,
-        load_keras,
-        metadata_of,
-        rejects,
-    )
+    from export.pipeline import PARITY_IMAGES, export_models, load_sources, metadata_of
     from export.quantize import QuantSettings
-    from training.data import load_mnist
-    from training.files import atomic_write, atomic_write_text
-    from training.pen import load_letters, load_pendigits
+    from training.files import check_writable, publish, text_writer
 
-    sources = Sources(load_mnist(args.data))
-    if rejects(load_keras(args.model)):
-        sources = Sources(
-            sources.mnist, load_pendigits(args.pen_data), load_letters(args.letters_data)
-        )
+    sources = load_sources(args.model, args.data, args.pen_data, args.letters_data)
     settings = replace(QuantSettings(), calibration_images=args.calibration_images)
+    check_writable(args.out)
     exported = export_models(args.model, sources, settings)
     check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)
 
-    published = {}
-    for name, model in ((FP32_FILE, exported.fp32), (INT8_FILE, exported.int8)):
-        atomic_write(args.out / name, lambda tmp, m=model: onnx.save(m, tmp))
-        published[name] = (metadata_of(model), (args.out / name).stat().st_size)
-    atomic_write_text(args.out / CARD_FILE, model_card(published))
+    models = {FP32_FILE: exported.fp32, INT8_FILE: exported.int8}
+    # ByteSize is the size onnx.save writes: the card is written with the models, not after them
+    published = {name: (metadata_of(model), model.ByteSize()) for name, model in models.items()}
+    writers = {
+        args.out / name: lambda tmp, model=model: onnx.save(model, tmp)
+        for name, model in models.items()
+    }
+    publish({**writers, args.out / CARD_FILE: text_writer(model_card(published))})
 
     for name, (meta, size) in published.items():
         accuracy = float(meta["test_accuracy"])

@@ -14,14 +14,14 @@ import tensorflow as tf
 import tf2onnx
 
 from runtime.engine import INPUT_NAME
-from runtime.errors import DigitsError
+from runtime.errors import Refusal
 from runtime.preprocess import INPUT_SHAPE
 
 OPSET = 17
 PARITY_TOLERANCE = 1e-4  # max abs difference between Keras and ONNX fp32 probabilities
 
 
-class ExportError(DigitsError):
+class ExportError(Refusal):
     """The model could not be exported faithfully."""
 
 

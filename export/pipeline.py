@@ -12,16 +12,16 @@ import onnx
 from export import quantize
 from export.calibrate import Calibration, calibrate, fit_temperature
 from export.convert import check_parity, keras_to_onnx
-from export.gate import accuracy
 from export.metadata import describe, with_metadata
 from runtime.engine import NOT_DIGIT_NAME, Engine
 from runtime.errors import DigitsError
 from runtime.preprocess import model_batch
+from training.accuracy import accuracy
 from training.artifacts import REPORT_FILE
-from training.data import Mnist
+from training.data import Mnist, load_mnist
 from training.dataset import validation
 from training.model import logits_of, set_temperature
-from training.pen import PenSamples
+from training.pen import PenSamples, load_letters, load_pendigits
 
 PARITY_IMAGES = 1000
 
@@ -56,6 +56,17 @@ def load_keras(path: Path) -> keras.Model:
         return keras.models.load_model(path)
     except Exception as error:  # Keras raises many types for a bad file
         raise DigitsError(f"cannot load Keras model {path}: {error}") from error
+
+
+def load_sources(
+    keras_path: Path, data: str | None, pen_data: str | None, letters_data: str | None
+) -> Sources:
+    """What exporting the model reads: MNIST and, when the model has the "not a digit" output,
+    the pen data its thresholds are calibrated on (the paths may be None: see the loaders)."""
+    mnist = load_mnist(data)
+    if not rejects(load_keras(keras_path)):
+        return Sources(mnist)
+    return Sources(mnist, load_pendigits(pen_data), load_letters(letters_data))
 
 
 def rejects(model: keras.Model) -> bool:
@@ -93,8 +104,10 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
         with tempfile.TemporaryDirectory() as staging:
             path = Path(staging) / "model.onnx"
             onnx.save(proto, path)
-            test_accuracy = accuracy(path, x_test, sources.mnist.y_test)
-            calibration = calibrate(Engine(path), development)
+            engine = Engine(path)
+            # through the runtime's own engine: the gate measures what the pad will run
+            test_accuracy = accuracy(engine.probabilities(x_test), sources.mnist.y_test)
+            calibration = calibrate(engine, development)
         results = _with_results(proto, test_accuracy, calibration, temperature)
         tagged[precision] = (results, test_accuracy)
     return Exported(

@@ -7,3 +7,8 @@ class DigitsError(Exception):
 
 class ModelError(DigitsError):
     """The model file is missing, corrupt, not a digits model, or gives no usable answer."""
+
+
+class Refusal(DigitsError):
+    """A tool checked its own result, found it wanting and kept the previous one: exit code 1,
+    so scripts can tell "your input is wrong" (2) from "this result was not good enough"."""

@@ -1,5 +1,6 @@
 """Shared fixtures: the real MNIST (never skipped) and a tiny ONNX model honouring the contract."""
 
+import errno
 import os
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from PIL import Image
 from runtime.canvas import Canvas
 from runtime.engine import CONTRACT, INPUT_NAME, NOT_DIGIT_NAME, OUTPUT_NAME, Engine
 
+REPO = Path(__file__).resolve().parent.parent  # where `python -m training` finds our packages
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
@@ -163,3 +165,10 @@ def drawn_png(path, dark_on_light=True):
     ink = canvas.ink()
     Image.fromarray(255 - ink if dark_on_light else ink).convert("RGB").save(path)
     return path
+
+
+def disk_full_halfway(*args) -> None:
+    """Stands in for a writer whose last argument is the path: writes part of the file, then
+    fails as a full disk does."""
+    Path(args[-1]).write_bytes(b"half a fi")
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -40,8 +40,11 @@ def seven(canvas_rect: pygame.Rect) -> list[tuple[int, int]]:
 
 
 def check_prediction(event: dict) -> None:
+    """A prediction event for a drawing of one digit (the tiny test model never rejects)."""
     assert event["event"] == "prediction"
     assert event["digit"] in range(10)
+    assert event["number"] == str(event["digit"]) and len(event["digits"]) == 1
+    assert event["digits"][0]["confidence"] == event["confidence"]
     assert len(event["probabilities"]) == 10
     assert sum(event["probabilities"]) == pytest.approx(1, abs=1e-3)
     assert event["confidence"] == max(event["probabilities"])

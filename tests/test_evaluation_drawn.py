@@ -7,15 +7,16 @@ import pytest
 
 from export.evaluation.drawn import (
     PLACEMENTS,
+    PROG,
     Placement,
     evaluate,
     main,
     render,
-    trace_strokes,
 )
 from runtime.canvas import Canvas
 from runtime.preprocess import to_model_input
 from training.data import load_mnist
+from training.trace import trace_strokes
 
 SIDE = 448
 FIDELITY_IMAGES = 20
@@ -203,3 +204,16 @@ def test_cli_missing_model_is_one_error_line_and_exit_2(mnist_path, tmp_path, ca
         lines[0].startswith("python -m export.evaluation.drawn: error: ")
         and str(missing) in lines[0]
     )
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--seed", "-1"), ("--seed", "4294967296"), ("--count", "0"), ("--count", "2.5")],
+)
+def test_cli_bad_number_is_an_argparse_error(tmp_path, capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, value, "--model", str(tmp_path / "missing.onnx")])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"{PROG}: error: argument {option}: must be ")

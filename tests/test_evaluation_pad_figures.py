@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--runs", "1", "--idle-seconds", "1", "--drawings", "2", "--strokes", "3"]
-TINY += ["--samples", "2", "--wake-samples", "2"]
+TINY += ["--samples", "2", "--wake-samples", "2", "--numbers", "2"]
 ROWS = [
     r"process start to the `ready` event \(1 runs\)",
     r"CPU while idle \(1 s, 1 runs\)",
@@ -16,6 +16,7 @@ ROWS = [
     r"stroke end to prediction, on a canvas holding 3 strokes \(2 strokes\)",
     r"undo to prediction, on a canvas holding 3 strokes \(2 undos\)",
     r"first event after idling, posted to handled \(2 key presses after .* idle\)",
+    r"last stroke end of a six-digit number to the number on screen \(2 numbers of 6-12 strokes\)",
 ]
 
 

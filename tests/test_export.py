@@ -1,17 +1,22 @@
-"""Export: tf2onnx conversion and parity, int8 quantization, the gate, metadata, atomic writes."""
+"""Export: tf2onnx conversion and parity, int8 quantization, the gate, metadata, publishing."""
+
+import shutil
 
 import keras
 import numpy as np
 import onnx
 import pytest
-from conftest import data_args
+from conftest import data_args, disk_full_halfway
 
-from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main
+from export import pipeline
+from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main, parse_args
 from export.convert import PARITY_TOLERANCE, keras_to_onnx, parity_difference
+from export.gate import GateError, check_drop
 from runtime.engine import CONTRACT, Engine
 from runtime.preprocess import model_batch
+from training.accuracy import accuracy
 from training.data import load_mnist
-from training.files import atomic_write, sha256_of_files
+from training.files import sha256_of_files
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +57,8 @@ def test_export_publishes_both_models_with_metadata(tiny_export, tiny_artifacts,
     assert (tiny_export / INT8_FILE).stat().st_size < (tiny_export / FP32_FILE).stat().st_size / 2
     card = (tiny_export / CARD_FILE).read_text()
     assert f"{float(int8.metadata['test_accuracy']):.2%}" in card
+    for name in (FP32_FILE, INT8_FILE):  # the sizes on the card are the published files'
+        assert f"| {(tiny_export / name).stat().st_size / 1024:.1f} KiB |" in card
 
 
 def test_int8_graph_really_is_quantized(tiny_export):
@@ -78,6 +85,60 @@ def test_gate_refuses_a_broken_calibration_and_keeps_the_old_models(
     assert {name: (tiny_export / name).read_bytes() for name in before} == before
 
 
+def test_a_failure_while_publishing_keeps_every_previous_file_byte_identical(
+    tiny_export, tiny_artifacts, mnist_path, pen_path, letters_path, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "models"
+    shutil.copytree(tiny_export, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    exported = pipeline.Exported(
+        fp32=_republished(out / FP32_FILE),
+        int8=_republished(out / INT8_FILE),
+        fp32_accuracy=0.9,
+        int8_accuracy=0.9,
+        parity=0.0,
+    )
+    monkeypatch.setattr(pipeline, "export_models", lambda *args: exported)
+    real_save, saved = onnx.save, []
+
+    def save_then_fill_the_disk(model, path):
+        saved.append(path)
+        (real_save if len(saved) == 1 else disk_full_halfway)(model, path)
+
+    monkeypatch.setattr(onnx, "save", save_then_fill_the_disk)
+    args = ["--model", str(tiny_artifacts / "model.keras"), "--out", str(out)]
+    assert main([*args, *data_args(mnist_path, pen_path, letters_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-export: error: ") and error.count("\n") == 1
+    assert "No space left on device" in error
+    assert len(saved) == 2  # the first model was written; the second failed halfway
+    # nothing replaced, nothing added: no temporary file is left behind either
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_an_unwritable_out_folder_is_an_error_before_exporting(
+    tiny_artifacts, mnist_path, pen_path, letters_path, tmp_path, monkeypatch, capsys
+):
+    (tmp_path / "a_file").write_text("not a folder")
+
+    def export_models(*args):
+        raise AssertionError("exported although the models could not be published")
+
+    monkeypatch.setattr(pipeline, "export_models", export_models)
+    args = ["--model", str(tiny_artifacts / "model.keras"), "--out", str(tmp_path / "a_file" / "m")]
+    assert main([*args, *data_args(mnist_path, pen_path, letters_path)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-export: error: ") and error.count("\n") == 1
+    assert "a_file" in error
+
+
+def _republished(path):
+    """The published model with one more metadata entry: a new file for the same model."""
+    model = onnx.load(path)
+    model.metadata_props.add(key="republished", value="yes")
+    return model
+
+
 @pytest.mark.parametrize("model", ["absent.keras", "corrupt.keras"])
 def test_bad_keras_model_exits_2(tmp_path, mnist_path, capsys, model):
     (tmp_path / "corrupt.keras").write_bytes(b"PK\x03\x04 not really a zip")
@@ -90,18 +151,38 @@ def test_bad_keras_model_exits_2(tmp_path, mnist_path, capsys, model):
     assert not list(tmp_path.glob("*.onnx"))
 
 
-def test_interrupted_write_leaves_the_old_file_byte_identical(tmp_path):
-    target = tmp_path / "model.onnx"
-    target.write_bytes(b"the good old model")
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--max-drop", "nan"),  # switched the gate off: every comparison with NaN is false
+        ("--max-drop", "inf"),
+        ("--max-drop", "-0.1"),
+        ("--calibration-images", "0"),
+        ("--calibration-images", "many"),
+    ],
+)
+def test_a_bad_number_is_an_argparse_error_before_any_work(tmp_path, capsys, option, value):
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, value, "--model", str(tmp_path / "absent.keras"), "--out", str(tmp_path)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"digits-export: error: argument {option}: must be ")
 
-    def crash_halfway(tmp):
-        tmp.write_bytes(b"half a new mod")
-        raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        atomic_write(target, crash_halfway)
-    assert target.read_bytes() == b"the good old model"
-    assert [p.name for p in tmp_path.iterdir()] == ["model.onnx"]
+def test_a_max_drop_of_zero_is_taken():
+    assert parse_args(["--max-drop", "0"]).max_drop == 0
+
+
+def test_the_gate_fails_closed():
+    check_drop(0.99, 0.99, max_drop=0)
+    for fp32, int8, max_drop in (
+        (0.99, 0.98, 0.5),
+        (0.99, float("nan"), 1),
+        (0.99, 0.99, float("nan")),
+    ):
+        with pytest.raises(GateError):
+            check_drop(fp32, int8, max_drop)
 
 
 def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist_test_images):
@@ -109,6 +190,6 @@ def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist
     probabilities = Engine(tiny_export / INT8_FILE).probabilities(images)
     assert probabilities.shape == (1000, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1, atol=0.02)
-    assert (probabilities.argmax(axis=1) == labels).mean() > 0.8
+    assert accuracy(probabilities, labels) > 0.8
     # the softmax runs in float: a quantized one could output at most 256 distinct values
     assert len(np.unique(probabilities)) > 256

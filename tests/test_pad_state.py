@@ -44,16 +44,17 @@ def test_a_stroke_leaves_ink_along_its_path_and_one_prediction(pad, emitted):
     assert ink[: rect.h // 4].max() == 0  # and nowhere near the top
     assert len(emitted) == 1
     check_prediction(emitted[0])
-    assert pad.prediction is not None and pad.prediction.digit == emitted[0]["digit"]
-    assert pad.model_input.shape == (28, 28)
+    (digit,) = pad.reading.digits
+    assert digit.prediction.digit == emitted[0]["digit"] and digit.image.shape == (28, 28)
 
 
 def test_a_diagonal_stroke_is_as_thick_as_the_brush(pad):
     rect = pad.layout.canvas
-    feed(pad, *stroke([inside(rect, 0.2, 0.2), inside(rect, 0.8, 0.8)]))
+    x, y = rect.center
+    feed(pad, *stroke([(x - 100, y - 100), (x + 100, y + 100)]))
     ink = pad.canvas.ink() > 0
-    centre = rect.w // 2
-    across = [ink[centre - step, centre + step] for step in range(-rect.w // 4, rect.w // 4)]
+    x, y = x - rect.left, y - rect.top
+    across = [ink[y + step, x - step] for step in range(-60, 60)]
     thickness = sum(across) * 2**0.5  # steps along the anti-diagonal are sqrt(2) apart
     assert thickness == pytest.approx(pad.canvas.brush_width, abs=3)
 
@@ -68,7 +69,7 @@ def test_every_stroke_is_followed_by_a_prediction(pad, emitted):
 
 def test_an_empty_canvas_has_no_prediction(pad, emitted):
     pad.predict()
-    assert pad.prediction is None and pad.model_input is None
+    assert pad.reading is None
     assert emitted == [{"event": "clear"}]
 
 
@@ -91,14 +92,14 @@ def test_a_stroke_leaving_the_canvas_is_clamped_to_its_edge(pad):
 def test_clear_keys(pad, emitted, code):
     feed(pad, *stroke(seven(pad.layout.canvas)), key(code))
     assert pad.canvas.is_empty and pad.canvas.ink().max() == 0
-    assert pad.prediction is None
+    assert pad.reading is None
     assert emitted[-1] == {"event": "clear"}
 
 
 def test_clear_button(pad, emitted):
     feed(pad, *stroke(seven(pad.layout.canvas)))
     feed(pad, mouse(pygame.MOUSEBUTTONDOWN, pad.layout.clear_button.center))
-    assert pad.canvas.is_empty and pad.prediction is None
+    assert pad.canvas.is_empty and pad.reading is None
     assert emitted[-1] == {"event": "clear"}
 
 
@@ -119,7 +120,7 @@ def test_undo_removes_the_last_stroke_and_predicts_what_remains(pad, emitted, un
     assert [event["event"] for event in emitted] == ["prediction"] * 3
     assert emitted[-1] == {**first, "ms": emitted[-1]["ms"]}
     pad.handle(undo)
-    assert pad.canvas.is_empty and pad.prediction is None
+    assert pad.canvas.is_empty and pad.reading is None
     assert emitted[-1] == {"event": "clear"}
     pad.handle(undo)  # nothing left to undo: nothing happens
     assert len(emitted) == 4
@@ -151,8 +152,8 @@ def test_live_predictions_are_throttled_while_the_ink_changes(pad, emitted, cloc
         clock.now += 0.004
         pad.handle(mouse(pygame.MOUSEMOTION, inside(rect, 0.1 + step * 0.008, 0.5)))
         pad.tick()
-        if pad.prediction is not None and pad.prediction not in predictions:
-            predictions.append(pad.prediction)
+        if pad.reading is not None and pad.reading not in predictions:
+            predictions.append(pad.reading)
     assert 400 / LIVE_INTERVAL_MS - 1 <= len(predictions) <= 400 / LIVE_INTERVAL_MS + 1
     assert emitted == []  # live predictions update the panel only
     assert pad.live_pending
@@ -168,3 +169,44 @@ def test_resize_lays_out_again_and_keeps_the_strokes(pad):
     assert pad.layout == layout((1280, 800))
     assert pad.canvas.size == pad.layout.canvas.size
     assert len(pad.canvas.strokes) == 1 and pad.canvas.ink().max() == INK
+
+
+def test_a_number_is_read_as_a_digit_per_group_of_strokes(pad, emitted):
+    rect = pad.layout.canvas
+    for fx in (0.2, 0.45, 0.7):
+        feed(pad, *stroke([inside(rect, fx, 0.2), inside(rect, fx, 0.8)]))
+    event = emitted[-1]
+    assert event["digit"] is None and event["confidence"] is None
+    assert len(event["number"]) == 3 and len(event["digits"]) == 3
+    lefts = [digit["box"][0] for digit in event["digits"]]
+    assert lefts == sorted(lefts)
+    assert pad.latest_digit() is pad.reading.digits[-1]
+
+
+def test_the_probabilities_shown_are_those_of_the_digit_last_written(pad):
+    rect = pad.layout.canvas
+    feed(pad, *stroke([inside(rect, 0.7, 0.2), inside(rect, 0.7, 0.8)]))
+    feed(pad, *stroke([inside(rect, 0.2, 0.2), inside(rect, 0.2, 0.8)]))  # written second, left
+    assert pad.latest_digit() is pad.reading.digits[0]
+
+
+def test_the_brush_follows_the_size_of_the_writing(pad):
+    rect = pad.layout.canvas
+    start = pad.canvas.brush_width
+    feed(pad, *stroke([inside(rect, 0.5, 0.45), inside(rect, 0.5, 0.55)]))  # a tenth as tall
+    assert pad.canvas.brush_width < start / 2
+    assert (pad.canvas.ink()[rect.h // 2] > 0).sum() <= pad.canvas.brush_width + 2  # redrawn
+    feed(pad, key(pygame.K_c))
+    assert pad.canvas.brush_width == start
+
+
+def test_digits_whose_strokes_did_not_change_are_not_rendered_again(pad, monkeypatch):
+    from runtime import reader
+
+    rect = pad.layout.canvas
+    feed(pad, *stroke([inside(rect, 0.2, 0.2), inside(rect, 0.2, 0.8)]))
+    rendered = []
+    render = reader.render_strokes
+    monkeypatch.setattr(reader, "render_strokes", lambda s: rendered.append(len(s)) or render(s))
+    feed(pad, *stroke([inside(rect, 0.6, 0.2), inside(rect, 0.6, 0.8)]))
+    assert rendered == [1]  # the new digit only

@@ -1,18 +1,25 @@
 """Training: a short real run through the CLI, its report, bad data, augmentation and seeds."""
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import keras
 import numpy as np
 import pytest
-from conftest import data_args
+from conftest import REPO, data_args, disk_full_halfway
 
-from training.__main__ import main
+import training.report
+import training.train
+from training.__main__ import main, parse_args
 from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
 from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
 from training.model import ARCHITECTURES, build_network, deployable, multiply_adds
-from training.train import CleanFinish
+from training.train import CleanFinish, TrainResult
 
 # one augmented epoch, then one clean epoch: both phases of a run
 QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
@@ -57,13 +64,39 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert (trained / FIGURE_FILE).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_same_seed_gives_the_same_figures(trained, data, tmp_path):
-    again = tmp_path / "again"
-    assert main([*QUICK, *data, "--out", str(again), "--seed", "3"]) == 0
-    first = json.loads((trained / REPORT_FILE).read_text())
-    second = json.loads((again / REPORT_FILE).read_text())
-    assert second["test_accuracy"] == pytest.approx(first["test_accuracy"], abs=0.005)
-    assert second["history"]["loss"] == pytest.approx(first["history"]["loss"], rel=1e-3)
+@pytest.fixture(scope="module")
+def retrained(tmp_path_factory, data) -> tuple[Path, subprocess.CompletedProcess]:
+    """`trained` again, in a new process started as a user starts it."""
+    out = tmp_path_factory.mktemp("again")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TF_CPP_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "training", *QUICK, *data, "--out", str(out), "--seed", "3"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    return out, result
+
+
+def test_same_seed_gives_identical_figures_and_weights(trained, retrained):
+    """Bit for bit, on one machine with the same libraries; another CPU may differ (README)."""
+    again, _ = retrained
+    first, second = (json.loads((out / REPORT_FILE).read_text()) for out in (trained, again))
+    for key in ("test_accuracy", "per_class_accuracy", "validation_accuracy", "history"):
+        assert second[key] == first[key], key
+    weights = [keras.models.load_model(out / MODEL_FILE).get_weights() for out in (trained, again)]
+    for before, after in zip(*weights, strict=True):
+        np.testing.assert_array_equal(after, before)
+
+
+def test_a_training_run_writes_progress_to_stdout_and_nothing_to_stderr(retrained):
+    """No TensorFlow start-up noise, even with TF_CPP_MIN_LOG_LEVEL unset."""
+    _, result = retrained
+    assert result.stderr == ""
+    assert "test accuracy" in result.stdout and "Epoch 2/2" in result.stdout
 
 
 @pytest.mark.parametrize("data", ["missing.npz", "corrupt.npz"])
@@ -74,6 +107,96 @@ def test_bad_data_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, dat
     error = capsys.readouterr().err
     assert error.startswith("digits-train: error: ") and error.count("\n") == 1
     assert not out.exists()
+
+
+def test_a_failure_while_publishing_keeps_every_previous_artifact_byte_identical(
+    trained, data, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "artifacts"
+    shutil.copytree(trained, out)
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    monkeypatch.setattr(training.train, "train", _instant_training(trained / MODEL_FILE))
+    monkeypatch.setattr(training.report, "save_figure", disk_full_halfway)
+    assert main([*QUICK, *data, "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-train: error: ") and error.count("\n") == 1
+    assert "No space left on device" in error
+    # nothing replaced, nothing added: no temporary file is left behind either
+    assert {path.name: path.read_bytes() for path in out.iterdir()} == before
+
+
+def test_an_unwritable_out_folder_is_an_error_before_training(tmp_path, monkeypatch, capsys):
+    """Never after minutes of training: the trained model would be lost."""
+    (tmp_path / "a_file").write_text("not a folder")
+    out = tmp_path / "a_file" / "artifacts"
+
+    def train(*args):
+        raise AssertionError("trained although the results could not be written")
+
+    monkeypatch.setattr(training.train, "train", train)
+    assert main([*QUICK, "--mnist-only", "--out", str(out)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("digits-train: error: ") and error.count("\n") == 1
+    assert "a_file" in error
+
+
+def _instant_training(model_path):
+    """Stands in for `training.train.train`: what happens after training is under test."""
+
+    def train(config, data, x_test, y_test):
+        return TrainResult(
+            model=keras.models.load_model(model_path),
+            history={"loss": [0.5], "accuracy": [0.9]},
+            epochs_run=1,
+            seconds=0.0,
+            test_probabilities=np.eye(10, dtype=np.float32)[y_test],
+            test_labels=y_test,
+            validation_accuracy={},
+        )
+
+    return train
+
+
+BAD_NUMBERS = [
+    ("--seed", "-3"),
+    ("--seed", "4294967296"),  # NumPy's seeding (under keras.utils.set_random_seed) stops at 2**32
+    ("--seed", "1.5"),
+    ("--learning-rate", "nan"),  # trained an 8% model and exited 0
+    ("--learning-rate", "inf"),
+    ("--learning-rate", "-1"),
+    ("--learning-rate", "0"),
+    ("--val-split", "nan"),
+    ("--val-split", "1"),
+    ("--label-smoothing", "-0.1"),
+    ("--label-smoothing", "inf"),
+    ("--epochs", "0"),
+    ("--batch-size", "-64"),
+    ("--patience", "0"),
+    ("--clean-epochs", "-1"),
+    ("--limit", "0"),
+]
+
+
+@pytest.mark.parametrize(("option", "value"), BAD_NUMBERS)
+def test_a_bad_number_is_an_argparse_error_before_any_work(tmp_path, capsys, option, value):
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as exit_info:
+        main([option, value, "--data", str(tmp_path / "missing.npz"), "--out", str(out)])
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"digits-train: error: argument {option}: must be ")
+    assert not out.exists()
+
+
+def test_numbers_at_the_edges_of_their_ranges_are_taken():
+    edges = ["--seed", "4294967295", "--learning-rate", "1e-6", "--val-split", "0"]
+    args = parse_args(
+        [*edges, "--label-smoothing", "0.999", "--clean-epochs", "0", "--epochs", "1"]
+    )
+    assert (args.seed, args.learning_rate, args.val_split) == (2**32 - 1, 1e-6, 0)
+    assert (args.label_smoothing, args.clean_epochs, args.epochs) == (0.999, 0, 1)
+    assert parse_args(["--seed", "0"]).seed == 0
 
 
 def test_augmentation_changes_training_batches_only_until_switched_off():

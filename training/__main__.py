@@ -2,14 +2,15 @@
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
 
-from runtime.errors import DigitsError
-from training.cli import non_negative_int, positive_int
+from runtime import cli
+from runtime.cli import fraction, non_negative_int, positive_int, positive_number, seed
+from training.stack import training_stack
 
+PROG = "digits-train"
 DEFAULT_OUT = Path("artifacts")
 
 
@@ -19,9 +20,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from training.train import TrainConfig
 
     defaults = TrainConfig()
-    parser = argparse.ArgumentParser(
-        prog="digits-train", description="Train the digit classifier on MNIST."
-    )
+    parser = argparse.ArgumentParser(prog=PROG, description="Train the digit classifier on MNIST.")
     parser.add_argument(
         "--data",
         help="MNIST as a Keras-layout .npz or a folder of the four IDX files (gzipped or not); "
@@ -43,14 +42,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--arch", dest="architecture", choices=sorted(ARCHITECTURES))
     parser.add_argument("--epochs", type=positive_int)
     parser.add_argument("--batch-size", type=positive_int)
-    parser.add_argument("--learning-rate", type=float)
-    parser.add_argument("--seed", type=int)
-    parser.add_argument("--val-split", type=_fraction, help="share of training images held out")
+    parser.add_argument(
+        "--learning-rate", type=positive_number, help="peak of the warm-up + cosine schedule"
+    )
+    parser.add_argument("--seed", type=seed, help="for the data split, weights and augmentation")
+    parser.add_argument("--val-split", type=fraction, help="share of training images held out")
     parser.add_argument(
         "--patience", type=positive_int, help="early stopping: epochs without improvement"
     )
     parser.add_argument(
-        "--label-smoothing", type=_fraction, help="share of each target spread over all classes"
+        "--label-smoothing", type=fraction, help="share of each target spread over all classes"
     )
     parser.add_argument(
         "--clean-epochs", type=non_negative_int, help="last epochs trained without augmentation"
@@ -63,16 +64,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except DigitsError as error:
-        print(f"digits-train: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"digits-train: error: cannot write to {args.out}: {error}", file=sys.stderr)
-        return 2
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
+    with training_stack():
+        return run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
     from training.data import load_mnist
     from training.dataset import build
-    from training.files import atomic_write, atomic_write_text
+    from training.files import check_writable, publish, text_writer
     from training.pen import load_letters, load_pendigits
     from training.report import build_report, save_figure, summary_table
     from training.train import TrainConfig, train
@@ -97,23 +94,21 @@ def run(args: argparse.Namespace) -> int:
     x_test, y_test = mnist.x_test, mnist.y_test
     if config.limit is not None:
         x_test, y_test = x_test[: config.limit], y_test[: config.limit]
+    check_writable(args.out)
     result = train(config, data, x_test, y_test)
     report = build_report(config, [mnist, pen, letters], data, result)
     report["total_seconds"] = round(time.perf_counter() - started, 1)
 
-    atomic_write(args.out / MODEL_FILE, lambda tmp: result.model.save(tmp))
-    atomic_write_text(args.out / REPORT_FILE, json.dumps(report, indent=2) + "\n")
-    atomic_write(args.out / FIGURE_FILE, lambda tmp: save_figure(report, tmp))
+    publish(
+        {
+            args.out / MODEL_FILE: lambda tmp: result.model.save(tmp),
+            args.out / REPORT_FILE: text_writer(json.dumps(report, indent=2) + "\n"),
+            args.out / FIGURE_FILE: lambda tmp: save_figure(report, tmp),
+        }
+    )
     print(summary_table(report))
     print(f"wrote {args.out / MODEL_FILE}, {REPORT_FILE} and {FIGURE_FILE}")
     return 0
-
-
-def _fraction(text: str) -> float:
-    value = float(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"must be in [0, 1), got {value}")
-    return value
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from runtime.engine import NUM_DIGITS
+from training.accuracy import accuracy
 from training.dataset import TrainingSet
 from training.model import multiply_adds
 from training.train import TrainConfig, TrainResult
@@ -23,7 +24,7 @@ def build_report(
     per_class = np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
     return {
         "architecture": config.architecture,
-        "test_accuracy": float((predicted == result.test_labels).mean()),
+        "test_accuracy": accuracy(result.test_probabilities, result.test_labels),
         "test_images": len(result.test_labels),
         "per_class_accuracy": {str(d): round(float(a), 5) for d, a in enumerate(per_class)},
         "validation_accuracy": {k: round(v, 5) for k, v in result.validation_accuracy.items()},

@@ -8,6 +8,7 @@ import numpy as np
 
 from runtime.engine import NUM_DIGITS, OUTPUT_NAME
 from runtime.preprocess import model_batch
+from training.accuracy import accuracy
 from training.augment import Augmentation, TrainingAugmentation
 from training.dataset import Mix, TrainingSet
 from training.model import DEFAULT_ARCHITECTURE, build_network, deployable
@@ -120,13 +121,13 @@ def _validation_accuracy(network: keras.Model, data: TrainingSet) -> dict[str, f
     "not a digit" class counted as a class: for letters and shapes it is the rejection rate."""
     if not len(data.y_val):
         return {}
-    predicted = network.predict(model_batch(data.x_val), batch_size=1024, verbose=0).argmax(1)
-    accuracy, start = {}, 0
+    logits = network.predict(model_batch(data.x_val), batch_size=1024, verbose=0)
+    shares, start = {}, 0
     for kind, count in data.composition["validation"].items():
-        right = predicted[start : start + count] == data.y_val[start : start + count]
-        accuracy[kind] = float(right.mean()) if count else float("nan")
-        start += count
-    return accuracy
+        end = start + count
+        shares[kind] = accuracy(logits[start:end], data.y_val[start:end])
+        start = end
+    return shares
 
 
 def _one_hot(labels: np.ndarray, classes: int) -> np.ndarray:

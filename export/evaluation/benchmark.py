@@ -10,15 +10,18 @@ All ONNX and LiteRT timings use one thread.
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from runtime import cli
+from runtime.cli import positive_int
 from runtime.errors import DigitsError
-from training.cli import positive_int
+from training.accuracy import accuracy
+from training.stack import training_stack
 
+PROG = "python -m export.evaluation.benchmark"
 BASELINE_ROW = "baseline fp32 ONNX"
 DEFAULT_BASELINE = Path("artifacts/tutorial/model.keras")
 
@@ -36,28 +39,25 @@ class Row:
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    args = _parse_args(argv)
-    try:
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> None:
+    with training_stack():
+        args = _parse_args(argv)
         rows = run(args)
-    except DigitsError as error:
-        print(f"digits-benchmark: error: {error}", file=sys.stderr)
-        return 2
     print(table(rows))
     if args.json:
         from training.files import atomic_write_text
 
         atomic_write_text(args.json, json.dumps([asdict(r) for r in rows], indent=2) + "\n")
-    return 0
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.__main__ import DEFAULT_KERAS_MODEL
     from runtime.engine import MODELS_DIR
 
-    parser = argparse.ArgumentParser(
-        prog="python -m export.evaluation.benchmark", description=__doc__
-    )
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
     parser.add_argument(
@@ -74,6 +74,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="another trained Keras model to export and measure (repeatable)",
     )
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
+    parser.add_argument(
+        "--pen-data", help="pendigits .npz or UCI folder, to calibrate (default: $PENDIGITS_DATA)"
+    )
+    parser.add_argument(
+        "--letters-data", help="UNIPEN letters .npz, to calibrate (default: $LETTERS_DATA)"
+    )
     parser.add_argument("--rounds", type=positive_int, default=7, help="timing rounds (default 7)")
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     return parser.parse_args(argv)
@@ -84,30 +90,33 @@ def run(args: argparse.Namespace) -> list[Row]:
 
     from export.__main__ import FP32_FILE, INT8_FILE
     from export.evaluation.latency import measure, measure_files, runner
-    from export.pipeline import export_models, load_keras
+    from export.pipeline import export_models, load_keras, load_sources
     from export.quantize import QuantSettings
-    from training.data import load_mnist
-    from training.train import as_model_input
+    from runtime.engine import OUTPUT_NAME
+    from runtime.preprocess import model_batch
 
-    data = load_mnist(args.data)
-    x_test, y_test = as_model_input(data.x_test), data.y_test
+    def sources(keras_path: Path):
+        return load_sources(keras_path, args.data, args.pen_data, args.letters_data)
+
+    shipped = sources(args.model)
+    x_test, y_test = model_batch(shipped.mnist.x_test), shipped.mnist.y_test
     with tempfile.TemporaryDirectory() as scratch:
         files = {
             "shipped fp32 ONNX": args.models_dir / FP32_FILE,
             "shipped int8 ONNX": args.models_dir / INT8_FILE,
         }
+        for path in files.values():
+            if not path.is_file():
+                raise DigitsError(f"model not found: {path}")
         exports = {"baseline": args.baseline, **{p.parent.name: p for p in args.candidate}}
         for label, keras_path in exports.items():
-            exported = export_models(keras_path, data, QuantSettings())
+            exported = export_models(keras_path, sources(keras_path), QuantSettings())
             for precision, model in (("fp32", exported.fp32), ("int8", exported.int8)):
                 path = Path(scratch) / f"{label}.{precision}.onnx"
                 onnx.save(model, path)
                 files[f"{label} {precision} ONNX"] = path
         if _litert_available():
-            files["shipped int8 LiteRT"] = _litert_int8(args.model, data, Path(scratch))
-        for path in files.values():
-            if not path.is_file():
-                raise DigitsError(f"model not found: {path}")
+            files["shipped int8 LiteRT"] = _litert_int8(args.model, shipped, Path(scratch))
 
         latencies = measure_files(files, rounds=args.rounds)
         keras_model = load_keras(args.model)
@@ -117,17 +126,18 @@ def run(args: argparse.Namespace) -> list[Row]:
         }
         latencies |= measure(keras_runs, rounds=3, calls=30, batch_calls=3)
 
-        accuracy = {name: _accuracy(runner(path), x_test, y_test) for name, path in files.items()}
-        keras_accuracy = _accuracy(keras_runs["Keras predict"], x_test, y_test)
+        scores = {name: _in_batches(runner(path), x_test) for name, path in files.items()}
         sizes = {name: path.stat().st_size for name, path in files.items()}
     for name in keras_runs:
-        accuracy[name], sizes[name] = keras_accuracy, args.model.stat().st_size
+        scores[name] = keras_runs["Keras predict"](x_test)[OUTPUT_NAME]
+        sizes[name] = args.model.stat().st_size
+    accuracies = {name: accuracy(probabilities, y_test) for name, probabilities in scores.items()}
 
     baseline = latencies[BASELINE_ROW].single_median_us
     return [
         Row(
             name=name,
-            accuracy=accuracy[name],
+            accuracy=accuracies[name],
             size_bytes=sizes[name],
             single_median_us=latency.single_median_us,
             single_p99_us=latency.single_p99_us,
@@ -158,14 +168,13 @@ def _time(microseconds: float) -> str:
     return f"{microseconds:.0f} µs" if microseconds < 1000 else f"{microseconds / 1000:.2f} ms"
 
 
-def _accuracy(run, images, labels, batch: int = 256) -> float:
+def _in_batches(run, images, batch: int = 256):
+    """`run` on all `images`, a batch at a time: LiteRT keeps an interpreter per batch size."""
     import numpy as np
 
-    correct = 0
-    for start in range(0, len(images), batch):
-        probabilities = np.asarray(run(images[start : start + batch]))
-        correct += int((probabilities.argmax(axis=1) == labels[start : start + batch]).sum())
-    return correct / len(images)
+    return np.concatenate(
+        [run(images[start : start + batch]) for start in range(0, len(images), batch)]
+    )
 
 
 def _litert_available() -> bool:
@@ -174,7 +183,7 @@ def _litert_available() -> bool:
     return importlib.util.find_spec("ai_edge_litert") is not None
 
 
-def _litert_int8(keras_path: Path, data, scratch: Path) -> Path:
+def _litert_int8(keras_path: Path, sources, scratch: Path) -> Path:
     """Full-integer LiteRT model with float input and output, calibrated on training images.
 
     Through a SavedModel: converting a traced tf.function directly leaves its variables
@@ -186,7 +195,7 @@ def _litert_int8(keras_path: Path, data, scratch: Path) -> Path:
     from export.quantize import QuantSettings, calibration_images
 
     load_keras(keras_path).export(scratch / "saved_model", verbose=False)
-    calibration = calibration_images(data.x_train, QuantSettings().calibration_images)
+    calibration = calibration_images(sources, QuantSettings().calibration_images)
     converter = tf.lite.TFLiteConverter.from_saved_model(str(scratch / "saved_model"))
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = lambda: ([image[None]] for image in calibration)

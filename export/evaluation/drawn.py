@@ -19,14 +19,14 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from runtime import cli
 from runtime.canvas import BRUSH_FRACTION, Canvas
+from runtime.cli import positive_int, seed
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.errors import DigitsError
 from runtime.preprocess import IMAGE_SIZE, to_model_input
-from training.cli import positive_int
 from training.data import load_mnist, sample_indices
 from training.files import atomic_write_text
-from training.trace import trace_strokes
+from training.stack import training_stack
 
 PROG = "python -m export.evaluation.drawn"
 CANVAS_SIDE = 448  # pixels; close to the pad's canvas in its default window
@@ -132,6 +132,8 @@ def evaluate(
     `probabilities` maps a batch [N, 28, 28] to [N, 10] (`Engine.probabilities`); it is called
     on whole batches: twice per placement, once for the undrawn images.
     """
+    from training.trace import trace_strokes  # SciPy and scikit-image: the training stack
+
     traced = [trace_strokes(image) for image in images]
     results = []
     for placement in PLACEMENTS:
@@ -226,22 +228,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=DEFAULT_COUNT,
         help="training images to draw (default %(default)s)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="for the choice of images")
+    parser.add_argument("--seed", type=seed, default=0, help="for the choice of images")
     parser.add_argument("--json", type=Path, help="also write the results here")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    try:
-        run(args)
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except OSError as error:
-        print(f"{PROG}: error: cannot write {args.json}: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return cli.run(PROG, lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> None:
+    with training_stack(tensorflow=False):
+        run(parse_args(argv))
 
 
 def run(args: argparse.Namespace) -> None:

@@ -103,8 +103,9 @@ class LiteRtRunner:
         details = interpreter.get_input_details()[0]
         interpreter.resize_tensor_input(details["index"], [batch, *details["shape"][1:]])
         interpreter.allocate_tensors()
-        output_index = interpreter.get_output_details()[0]["index"]
-        return interpreter, details["index"], output_index
+        # the [N, 10] probabilities, whatever order the converter gave the outputs
+        (output,) = (d for d in interpreter.get_output_details() if list(d["shape"][1:]) == [10])
+        return interpreter, details["index"], output["index"]
 
 
 def _times(run: Callable[[np.ndarray], object], images: np.ndarray, calls: int) -> np.ndarray:

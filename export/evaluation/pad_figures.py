@@ -35,9 +35,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is for the ta
 import pygame
 
 from runtime import pad
+from runtime.cli import positive_int, run
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
-from training.cli import positive_int
 
 PROG = "python -m export.evaluation.pad_figures"
 ENVIRONMENT = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
@@ -52,12 +52,7 @@ SEED = 1
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    try:
-        print(table(measure(args)))
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+    return run(PROG, lambda: print(table(measure(args))))
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -74,6 +69,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--wake-samples", type=positive_int, default=50, help="first events after idling"
+    )
+    parser.add_argument(
+        "--numbers", type=positive_int, default=100, help="six-digit numbers written"
     )
     return parser.parse_args(argv)
 
@@ -102,6 +100,8 @@ def measure(args: argparse.Namespace) -> dict[str, str]:
         f"({len(timed['undo'])} undos)": work(timed["undo"]),
         f"first event after idling, posted to handled ({len(timed['wake'])} key presses after "
         f"{IDLE_PAUSE_S[0]}-{IDLE_PAUSE_S[1]} s idle)": spread([a.wake for a in timed["wake"]]),
+        f"last stroke end of a six-digit number to the number on screen ({args.numbers} "
+        f"numbers of 6-12 strokes)": spread([a.work for a in timed["numbers"]]),
     }
 
 
@@ -200,6 +200,7 @@ class Driver:
     def __init__(self):
         self.answers: queue.Queue = queue.Queue()  # (handled, emitted, event)
         self.handled = (0.0, 0.0)  # clock and loop thread's CPU time, as it last handed an event
+        self.presented: queue.Queue = queue.Queue()  # clocks as each frame went to the screen
 
     def emit(self, event: dict) -> None:
         """The pad's emit: called on the loop's thread, while it handles an event."""
@@ -214,14 +215,30 @@ class Driver:
             raise DigitsError(f"expected a {kind!r} event from the pad, got {event}")
         return handled, emitted, event
 
-    def answer(self, event: pygame.event.Event, kind: str) -> Answer:
-        """Post event and wait for the pad's `kind` event."""
+    def answer(self, event: pygame.event.Event, kind: str, shown: bool = False) -> Answer:
+        """Post event and wait for the pad's `kind` event, and with `shown` for the frame that
+        shows it: then `work` lasts until that frame is on the screen."""
         posted = time.perf_counter()
+        while not self.presented.empty():
+            self.presented.get_nowait()
         pygame.event.post(event)
         handled, emitted, _ = self.next_answer(kind)
+        if shown:
+            emitted = self._frame_after(emitted[0])
         return Answer(handled[0] - posted, emitted[0] - handled[0], emitted[1] - handled[1])
 
-    def stroke(self, points: list[tuple[int, int]], paced: bool = True) -> Answer:
+    def _frame_after(self, moment: float) -> tuple[float, float]:
+        while True:
+            try:
+                frame = self.presented.get(timeout=ANSWER_TIMEOUT_S)
+            except queue.Empty:
+                raise DigitsError(f"the pad drew no frame in {ANSWER_TIMEOUT_S} s") from None
+            if frame[0] >= moment:
+                return frame
+
+    def stroke(
+        self, points: list[tuple[int, int]], paced: bool = True, shown: bool = False
+    ) -> Answer:
         """Draw a stroke through points; the answer to the button's release."""
         pygame.event.post(_mouse(pygame.MOUSEBUTTONDOWN, points[0]))
         for point in points[1:]:
@@ -230,7 +247,7 @@ class Driver:
             pygame.event.post(_mouse(pygame.MOUSEMOTION, point))
         if paced:
             time.sleep(MOTION_INTERVAL_S)
-        return self.answer(_mouse(pygame.MOUSEBUTTONUP, points[-1]), "prediction")
+        return self.answer(_mouse(pygame.MOUSEBUTTONUP, points[-1]), "prediction", shown)
 
     def key(self, key: int, kind: str) -> Answer:
         return self.answer(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0), kind)
@@ -238,18 +255,25 @@ class Driver:
 
 @contextlib.contextmanager
 def timing_handle(driver: Driver) -> Iterator[None]:
-    """Pad.handle notes when the loop hands it each event, for as long as this lasts."""
+    """Pad.handle notes when the loop hands it each event, and the loop when it puts a frame on
+    the screen, for as long as this lasts."""
     handle = pad.Pad.handle
 
     def timed(self: pad.Pad, event: pygame.event.Event) -> None:
         driver.handled = _clocks()
         handle(self, event)
 
-    pad.Pad.handle = timed
+    present = pad.loop._present
+
+    def shown(view, the_pad) -> None:
+        present(view, the_pad)
+        driver.presented.put(_clocks())
+
+    pad.Pad.handle, pad.loop._present = timed, shown
     try:
         yield
     finally:
-        pad.Pad.handle = handle
+        pad.Pad.handle, pad.loop._present = handle, present
 
 
 def drive(engine: Engine, args: argparse.Namespace) -> dict:
@@ -292,12 +316,42 @@ def play(driver: Driver, args: argparse.Namespace) -> dict:
     for _ in range(args.samples):
         full.append(driver.stroke(_pen_path(rng, _digit_box(rng, canvas))))
         undo.append(driver.key(pygame.K_u, "prediction"))
-    return {"canvas": canvas.size, "few": few, "wake": wake, "full": full, "undo": undo}
+    driver.key(pygame.K_c, "clear")
+    numbers = []
+    for _ in range(args.numbers):
+        strokes = [
+            _pen_path(rng, box) for box in _number_boxes(canvas) for _ in range(rng.integers(1, 3))
+        ]
+        for points in strokes[:-1]:
+            driver.stroke(points)
+        numbers.append(driver.stroke(strokes[-1], shown=True))
+        driver.key(pygame.K_c, "clear")
+    return {
+        "canvas": canvas.size,
+        "few": few,
+        "wake": wake,
+        "full": full,
+        "undo": undo,
+        "numbers": numbers,
+    }
+
+
+def _number_boxes(canvas: pygame.Rect, digits: int = 6) -> list[pygame.Rect]:
+    """Where the digits of a number go: side by side across the canvas, a third of a digit
+    apart, as tall as fits (at most 60% of the canvas)."""
+    height = min(canvas.h * 0.6, canvas.w / (digits * 0.6 + (digits - 1) * 0.3))
+    width, gap = height * 0.6, height * 0.3
+    left = canvas.centerx - (digits * width + (digits - 1) * gap) / 2
+    top = canvas.centery - height / 2
+    return [
+        pygame.Rect(round(left + i * (width + gap)), round(top), round(width), round(height))
+        for i in range(digits)
+    ]
 
 
 def _digit_box(rng: np.random.Generator, canvas: pygame.Rect) -> pygame.Rect:
-    """Where a digit goes: 30-70% of the canvas's side, anywhere on it."""
-    side = round(canvas.w * rng.uniform(0.3, 0.7))
+    """Where a digit goes: 30-90% of the canvas's height, anywhere on it."""
+    side = round(min(canvas.size) * rng.uniform(0.3, 0.9))
     left = canvas.left + rng.integers(0, canvas.w - side + 1)
     top = canvas.top + rng.integers(0, canvas.h - side + 1)
     return pygame.Rect(int(left), int(top), side, side)

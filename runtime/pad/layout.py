@@ -82,7 +82,8 @@ def cell_rects(cells: pygame.Rect, count: int) -> list[tuple[pygame.Rect, pygame
     caption_h = round(cells.h * CELL_CAPTION)
     rects = []
     for index in range(count):
-        cell = pygame.Rect(round(cells.left + index * width), cells.top, round(width), cells.h)
+        left, right = (round(cells.left + edge * width) for edge in (index, index + 1))
+        cell = pygame.Rect(left, cells.top, right - left, cells.h)
         room = pygame.Rect(cell.left, cell.top, cell.w, cell.h - caption_h).inflate(-4, -4)
         caption = pygame.Rect(cell.left, cell.bottom - caption_h, cell.w, caption_h)
         rects.append((_whole_pixels(room), caption))
