@@ -11,4 +11,10 @@ def accuracy(scores: np.ndarray, labels: np.ndarray) -> float:
     answer either way) whose answer is the row's label; NaN for no rows, not a division error."""
     if len(labels) == 0:
         return float("nan")
-    return float(np.mean(np.argmax(scores, axis=1) == labels))
+    return share(np.argmax(scores, axis=1) == labels)
+
+
+def share(right: np.ndarray) -> float:
+    """The share of true values, for answers already judged right or wrong; NaN for none."""
+    right = np.asarray(right, dtype=bool)
+    return float(right.mean()) if right.size else float("nan")

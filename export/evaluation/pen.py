@@ -29,6 +29,7 @@ from runtime.inputs import load_ink
 from runtime.preprocess import IMAGE_SIZE
 from runtime.reader import Reading, read_ink, read_strokes
 from training import styles
+from training.accuracy import share
 from training.files import atomic_write, atomic_write_text
 from training.pen import PENDIGITS_ENV, TEST_WRITERS, UCI_BOX, PenSamples, load_pendigits
 
@@ -125,29 +126,29 @@ def _summary(
     answers = np.array([-1 if answer(r) is None else answer(r) for r in readings])
     right = answers == labels
     rejected = np.array([r.single is not None and r.single.rejected for r in readings])
-    per_writer = {int(w): _share(right[writers == w]) for w in np.unique(writers)}
+    per_writer = {int(w): share(right[writers == w]) for w in np.unique(writers)}
     worst = min(per_writer, key=per_writer.get)
     styles_found = {}
     for name in sorted({s for s in found_styles if s}):
         mask = np.array([s == name for s in found_styles])
-        styles_found[name] = {"count": int(mask.sum()), "accuracy": _share(right[mask])}
+        styles_found[name] = {"count": int(mask.sum()), "accuracy": share(right[mask])}
     made_answers = np.array([-1 if answer(r) is None else answer(r) for r in made_readings])
     for name in sorted(set(made_styles)):
         mask = np.array([s == name for s in made_styles])
         styles_found[name] = {
             "count": int(mask.sum()),
-            "accuracy": _share((made_answers == made_labels)[mask]),
+            "accuracy": share((made_answers == made_labels)[mask]),
         }
     confusions = Counter(
         (int(label), "no digit" if found == -1 else int(found))
         for label, found in zip(labels[~right], answers[~right], strict=True)
     )
     return {
-        "accuracy": _share(right),
+        "accuracy": share(right),
         "rejected": int(rejected.sum()),
         "not_one_digit": int(sum(len(r.digits) != 1 for r in readings)),
-        "accuracy_on_accepted": _share(right[~rejected]),
-        "per_digit": {int(d): _share(right[labels == d]) for d in np.unique(labels)},
+        "accuracy_on_accepted": share(right[~rejected]),
+        "per_digit": {int(d): share(right[labels == d]) for d in np.unique(labels)},
         "per_writer": per_writer,
         "worst_writer": worst,
         "styles": styles_found,
@@ -229,10 +230,6 @@ def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int
         [tuple(p) for p in np.rint(stroke * side / UCI_BOX).astype(int).tolist()]
         for stroke in strokes
     ]
-
-
-def _share(right: np.ndarray) -> float:
-    return float(right.mean()) if right.size else float("nan")
 
 
 def main(argv: list[str] | None = None) -> int:

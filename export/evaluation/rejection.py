@@ -23,6 +23,7 @@ from runtime.errors import DigitsError
 from runtime.preprocess import model_batch
 from runtime.reader import Reading, read_strokes
 from training import shapes
+from training.accuracy import share
 from training.data import load_mnist
 from training.files import atomic_write, atomic_write_text
 from training.pen import (
@@ -96,14 +97,12 @@ def digit_figures(predictions: list[Prediction], labels: np.ndarray) -> dict:
     wrong_accepted = accepted & ~right
     return {
         "digits": len(labels),
-        "falsely_rejected": float(rejected_mask.mean()),
-        "accuracy": float((right & accepted).mean()),
-        "accuracy_on_accepted": float(right[accepted].mean()),
+        "falsely_rejected": share(rejected_mask),
+        "accuracy": share(right & accepted),
+        "accuracy_on_accepted": share(right[accepted]),
         "ece": expected_calibration_error(confidence[accepted], right[accepted]),
-        "unsure_catches_wrong": float(unsure[wrong_accepted].mean())
-        if wrong_accepted.any()
-        else 0.0,
-        "unsure_marks_right": float(unsure[accepted & right].mean()),
+        "unsure_catches_wrong": share(unsure[wrong_accepted]),
+        "unsure_marks_right": share(unsure[accepted & right]),
     }
 
 

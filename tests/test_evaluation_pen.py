@@ -1,0 +1,68 @@
+"""python -m export.evaluation.pen: the test writers through the stroke and image paths."""
+
+import json
+
+import numpy as np
+import pytest
+
+from export.evaluation import pen
+from training.pen import TEST_WRITERS, load_pendigits
+
+
+@pytest.fixture(scope="module")
+def few(pen_path):
+    """Twenty test-writer digits, two of each."""
+    samples = load_pendigits(pen_path).of_groups(TEST_WRITERS)
+    keep = np.zeros(len(samples), bool)
+    for digit in range(10):
+        keep[np.flatnonzero(samples.labels == digit)[:2]] = True
+    return samples.where(keep)
+
+
+def test_both_paths_read_what_the_pad_and_predict_read(few, tiny_engine):
+    from runtime.canvas import Canvas
+    from runtime.reader import read_strokes
+
+    readings = pen.stroke_path(tiny_engine, few.strokes[:3])
+    for strokes, reading in zip(few.strokes[:3], readings, strict=True):
+        canvas = Canvas((pen.STROKE_CANVAS, pen.STROKE_CANVAS))
+        canvas.replay(pen._positions(strokes, pen.STROKE_CANVAS))
+        expected = read_strokes(tiny_engine, canvas.pixel_strokes())
+        assert reading.as_json() == expected.as_json()
+    images = pen.image_path(tiny_engine, few.strokes[:3])
+    assert all(len(r.digits) == 1 for r in images)
+
+
+def test_styles_are_told_from_the_strokes():
+    one_with_flag = [np.array([[0, 40], [30, 0], [30, 100]], float)]
+    plain_one = [np.array([[30, 0], [30, 100]], float)]
+    four = [np.array([[20, 0], [0, 60], [50, 60], [40, 30], [40, 100]], float)]
+    assert pen.style_of(one_with_flag, 1) == "1 with an up-stroke flag"
+    assert pen.style_of(plain_one, 1) is None
+    assert pen.style_of(four, 4) == "4 in one stroke"
+    assert pen.style_of(four + plain_one, 7) == "crossed 7"
+
+
+def test_the_cli_reports_every_writer_digit_and_style_and_writes_json(
+    few, tiny_model_path, pen_path, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setattr(pen, "load_pendigits", lambda data: few)
+    out, sheets = tmp_path / "pen.json", tmp_path / "errors.png"
+    argv = ["--model", str(tiny_model_path), "--pen-data", str(pen_path)]
+    assert pen.main([*argv, "--json", str(out), "--errors", str(sheets)]) == 0
+    printed = capsys.readouterr().out
+    assert "all 20 digits" in printed and "worst writer" in printed
+    results = json.loads(out.read_text())
+    for path in pen.PATHS:
+        summary = results["paths"][path]
+        assert sorted(summary["per_digit"]) == [str(d) for d in range(10)]
+        right = round(summary["accuracy"] * 20)
+        assert sum(round(a * 2) for a in summary["per_digit"].values()) == right
+        assert (tmp_path / f"errors-{path}.png").read_bytes()[:4] == b"\x89PNG"
+    assert "slashed zero (made)" in results["paths"]["stroke"]["styles"]
+
+
+def test_a_missing_model_is_one_error_line(tmp_path, pen_path, capsys):
+    assert pen.main(["--model", str(tmp_path / "no.onnx"), "--pen-data", str(pen_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not found" in err
