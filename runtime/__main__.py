@@ -8,7 +8,6 @@ The model is loaded before the window opens, so a bad model costs one stderr lin
 import argparse
 import json
 import math
-import os
 import sys
 from pathlib import Path
 
@@ -17,32 +16,24 @@ if not __package__:  # run as a script (python path/to/runtime...): import the f
     sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
 from runtime import canvas, pad
+from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.errors import DigitsError
 
 PROG = "digits-pad"
 BRUSH_RANGE = (0.01, 0.3)  # thinner is invisible on a small canvas, thicker is one blob
-EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl+C (128 + SIGINT)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the pad until the user quits: 0, or 2 with one stderr line for a user's error (and 2
-    from argparse for bad arguments); 130 after Ctrl+C, without a traceback."""
+    from argparse for bad arguments); 130 after Ctrl+C, without a traceback (`runtime.cli`)."""
     args = _parser().parse_args(argv)
-    try:
+
+    def body() -> None:
         engine = Engine(args.model)
         emit = _print_event if args.print_predictions else None
         pad.run(engine, window_size=args.size, brush_fraction=args.brush, emit=emit)
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:
-        # Whoever read --print-predictions went away: stop quietly, as `head` expects.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    except KeyboardInterrupt:  # Ctrl+C in the terminal: the user quit, nothing went wrong
-        return EXIT_INTERRUPTED
-    return 0
+
+    return run(PROG, body)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -17,6 +17,7 @@ from runtime.errors import DigitsError, Refusal
 
 REFUSED = 1
 USER_ERROR = 2
+INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl+C (128 + SIGINT)
 
 
 def run(prog: str, body: Callable[[], int | None]) -> int:
@@ -24,7 +25,8 @@ def run(prog: str, body: Callable[[], int | None]) -> int:
 
     A DigitsError becomes `PROG: error: message` (`PROG: refused: ...` for a Refusal); an
     OSError, such as a full disk while writing, becomes one line naming the file; a reader that
-    closes stdout early (`| head`) ends the run quietly.
+    closes stdout early (`| head`) ends the run quietly, and so does Ctrl+C (exit code 130):
+    the user stopped it, nothing went wrong, and whatever was published stays as it was.
     """
     try:
         code = body() or 0
@@ -43,6 +45,8 @@ def run(prog: str, body: Callable[[], int | None]) -> int:
     except OSError as error:
         print(f"{prog}: error: {_describe(error)}", file=sys.stderr)
         return USER_ERROR
+    except KeyboardInterrupt:
+        return INTERRUPTED
 
 
 def integer(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -8,7 +8,6 @@ code is then 1. A bad model is different: nothing can be read, so one stderr lin
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +16,7 @@ if not __package__:  # run as a script (python path/to/runtime...): import the f
     _folder = Path(__file__).resolve().parent
     sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
+from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 from runtime.inputs import load_ink, parse_strokes
@@ -73,26 +73,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if bool(args.images) == bool(args.strokes):
         parser.error("give image files or --strokes FILE, not both and not neither")
-    try:
+
+    def body() -> int:
         engine = Engine(args.model)
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    answers = (
-        predict_strokes(engine, args.strokes)
-        if args.strokes
-        else (predict_file(engine, path) for path in args.images)
-    )
-    failed = False
-    try:
+        answers = (
+            predict_strokes(engine, args.strokes)
+            if args.strokes
+            else (predict_file(engine, path) for path in args.images)
+        )
+        failed = False
         for answer in answers:
             failed |= "error" in answer
             print(json.dumps(answer), flush=True)
-    except BrokenPipeError:
-        # Whoever read our output went away (`| head`): stop quietly.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
-    return 1 if failed else 0
+        return 1 if failed else 0
+
+    return run(PROG, body)
 
 
 if __name__ == "__main__":

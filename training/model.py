@@ -102,8 +102,8 @@ ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
     "edge16": partial(edge_cnn, (16, 32, 64), "edge16"),
     "edge24": partial(edge_cnn, (24, 48, 64), "edge24"),
     "edge32": partial(edge_cnn, (32, 48, 64), "edge32"),
+    "edge40": partial(edge_cnn, (32, 64, 80), "edge40"),
     "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
-    "edge64": partial(edge_cnn, (48, 64, 96), "edge64"),
     "tutorial": tutorial_cnn,
 }
 DEFAULT_ARCHITECTURE = "edge32"

@@ -22,8 +22,8 @@ import numpy as np
 from PIL import Image
 
 from runtime.canvas import Canvas
+from runtime.cli import positive_int, run, seed
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.errors import DigitsError
 from runtime.inputs import load_ink
 from runtime.reader import Reading, read_ink, read_strokes
 from training.files import atomic_write_text
@@ -136,8 +136,8 @@ def segmented_right(number: Number, reading: Reading, path: str) -> bool:
     return True
 
 
-def evaluate(engine: Engine, samples: PenSamples, count: int, seed: int, paths=PATHS) -> dict:
-    rng = np.random.default_rng(seed)
+def evaluate(engine: Engine, samples: PenSamples, count: int, rng_seed: int, paths=PATHS) -> dict:
+    rng = np.random.default_rng(rng_seed)
     numbers = {length: [compose(samples, length, rng) for _ in range(count)] for length in LENGTHS}
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -192,22 +192,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
     )
-    parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="numbers per length")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--count", type=positive_int, default=DEFAULT_COUNT, help="numbers per length"
+    )
+    parser.add_argument("--seed", type=seed, default=0, help="for the numbers composed")
     parser.add_argument("--path", choices=PATHS, action="append", help="only this path")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args(argv)
-    try:
+
+    def body() -> None:
         engine = Engine(args.model)
         samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
         results = evaluate(engine, samples, args.count, args.seed, args.path or PATHS)
         print(table(results))
         if args.json:
             atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+
+    return run(PROG, body)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from runtime.canvas import Canvas
+from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.errors import DigitsError
 from runtime.inputs import load_ink
 from runtime.preprocess import IMAGE_SIZE
 from runtime.reader import Reading, read_ink, read_strokes
@@ -246,7 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         "--errors", type=Path, help="write contact sheets of the errors: PATH-stroke.png, ..."
     )
     args = parser.parse_args(argv)
-    try:
+
+    def body() -> None:
         engine = Engine(args.model)
         samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
         results, readings = evaluate(engine, samples, args.path or PATHS)
@@ -258,10 +259,8 @@ def main(argv: list[str] | None = None) -> int:
                 sheet = contact_sheet(found, samples.labels)
                 target = args.errors.with_name(f"{args.errors.stem}-{path}.png")
                 atomic_write(target, lambda tmp, s=sheet: s.save(tmp, format="PNG"))
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+
+    return run(PROG, body)
 
 
 if __name__ == "__main__":

@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from export.evaluation.pen import stroke_path
+from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine, Prediction
-from runtime.errors import DigitsError
 from runtime.preprocess import model_batch
 from runtime.reader import Reading, read_strokes
 from training import shapes
@@ -219,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--diagram", type=Path, help="write the reliability diagram PNG here")
     args = parser.parse_args(argv)
-    try:
+
+    def body() -> None:
         engine = Engine(args.model)
         mnist = load_mnist(args.data)
         pen = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
@@ -230,10 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
         if args.diagram:
             atomic_write(args.diagram, lambda tmp: reliability_diagram(curves, tmp))
-    except DigitsError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 2
-    return 0
+
+    return run(PROG, body)
 
 
 if __name__ == "__main__":
