@@ -1,15 +1,15 @@
 """The drawing: strokes of a round brush on an ink surface, with undo and clear.
 
-Kept apart from the pad's window so that tests, and the drawn-digit evaluation, draw exactly
-what a user would, without a screen. Strokes are remembered in canvas-relative coordinates so
-that undo, window resizes and the model's own rendering (`model_ink`) redraw them faithfully.
-Neither an undo nor the model's rendering redraws every stroke: both keep what has not changed
-(`Coverage`), so they cost the same after the 2000th stroke as after the first.
+Kept apart from the pad's window so that tests, and the evaluations, draw exactly what a user
+would, without a screen. Strokes are remembered in canvas-relative coordinates so that undo and
+window resizes redraw them faithfully, and the model's rendering (`render_strokes`, through
+`runtime.reader`) gets them as drawn. An undo does not redraw every stroke: the canvas keeps
+what has not changed (`Coverage`), so it costs the same after the 2000th stroke as after the
+first.
 """
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
@@ -36,7 +36,6 @@ class Canvas:
         self._coverage = Coverage(size)  # of the first _counted strokes, for undo
         self._counted = 0
         self._pixels: list[np.ndarray] = []  # pixel_strokes() of the first strokes
-        self._model = _ModelInk()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -105,25 +104,9 @@ class Canvas:
         self.brush_fraction = fraction
         self.resize(self.size)
 
-    def model_ink(self) -> np.ndarray:
-        """The strokes as the model sees them (`render_strokes`), whatever the brush.
-
-        The brush is a fixed share of the canvas, so a digit drawn small comes out bold (its
-        loops and gaps fill in) and one drawn large comes out thin; MNIST digits, and so the
-        model, know neither. A drawing barely larger than the brush is a dot, not a digit: it
-        is given as drawn.
-        """
-        strokes = self.pixel_strokes()
-        if not strokes:
-            return self.ink()
-        self._model.update(strokes)
-        if self._model.extent <= self.brush_width:
-            return self.ink()
-        return self._model.ink()
-
     def pixel_strokes(self) -> list[np.ndarray]:
         """The strokes as (n, 2) float arrays of canvas pixel positions (x, y). A stroke keeps
-        its array until it changes, which is how the model's rendering tells what did not."""
+        its array until it changes, which is how the pad's reader tells what did not."""
         size = np.array(self.size, dtype=float)
         self._pixels += [np.array(stroke) * size for stroke in self.strokes[len(self._pixels) :]]
         return list(self._pixels)
@@ -164,85 +147,20 @@ def render_strokes(strokes: Sequence[np.ndarray]) -> np.ndarray:
 
     `strokes` are (n, 2) arrays of pen positions (x, y) in any units, y pointing down. They are
     drawn as an 8-bit ink image (0 = paper, 255 = ink) whose drawing is MODEL_SIDE pixels across
-    its longer side, with strokes MODEL_STROKE of that wide, as in MNIST digits: the pad, the
-    predict CLI's stroke input, training and evaluation all go through here. A drawing with no
-    extent (a dot) is drawn as a dot.
+    its longer side, with strokes MODEL_STROKE of that wide, as in MNIST digits, whatever brush
+    the user saw: the pad, the predict CLI's stroke input, training and evaluation all go through
+    here. A drawing with no extent (a dot) is drawn as a dot.
     """
     points = np.concatenate(strokes)
-    placement = _Placement.around(points.min(axis=0), points.max(axis=0))
-    surface = pygame.Surface(placement.size, depth=8)
+    low, high = points.min(axis=0), points.max(axis=0)
+    extent = float((high - low).max())
+    scale = MODEL_SIDE / extent if extent > 0 else 1.0
+    size = np.ceil((high - low) * scale + 2 * MODEL_MARGIN).astype(int)
+    surface = pygame.Surface((int(size[0]), int(size[1])), depth=8)
     for stroke in strokes:
-        placement.draw(surface, stroke)
+        placed = (np.asarray(stroke, dtype=float) - low) * scale + MODEL_MARGIN
+        draw_polyline(surface, [tuple(point) for point in placed.tolist()], MODEL_WIDTH)
     return pygame.surfarray.array2d(surface).T
-
-
-@dataclass(frozen=True)
-class _Placement:
-    """Where `render_strokes` draws a drawing whose pen positions span low..high."""
-
-    low: tuple[float, float]
-    scale: float
-    size: tuple[int, int]
-
-    @classmethod
-    def around(cls, low: np.ndarray, high: np.ndarray) -> "_Placement":
-        extent = float((high - low).max())
-        scale = MODEL_SIDE / extent if extent > 0 else 1.0
-        size = np.ceil((high - low) * scale + 2 * MODEL_MARGIN).astype(int)
-        return cls((float(low[0]), float(low[1])), scale, (int(size[0]), int(size[1])))
-
-    def draw(self, surface: pygame.Surface, stroke: np.ndarray) -> pygame.Rect:
-        placed = (np.asarray(stroke, dtype=float) - self.low) * self.scale + MODEL_MARGIN
-        return draw_polyline(surface, [tuple(point) for point in placed.tolist()], MODEL_WIDTH)
-
-
-class _ModelInk:
-    """`render_strokes` of a canvas's strokes, kept from call to call.
-
-    A canvas's strokes change only at the end of the list (the stroke being drawn grows, undo
-    takes the last off), so only those are drawn or taken off again, as long as the drawing's
-    extent stays the same; when it changes, every stroke moves and all are drawn anew. The
-    pixels are the same as `render_strokes`'s: each stroke is drawn by the same placement.
-    """
-
-    def __init__(self):
-        self._strokes: list[np.ndarray] = []  # counted in _coverage, in order
-        self._bounds: list[tuple[np.ndarray, np.ndarray]] = []  # (low, high) of _strokes[:i+1]
-        self._placement: _Placement | None = None
-        self._coverage: Coverage | None = None
-
-    @property
-    def extent(self) -> float:
-        """The drawing's longer side, in the strokes' units."""
-        low, high = self._bounds[-1]
-        return float((high - low).max())
-
-    def update(self, strokes: list[np.ndarray]) -> None:
-        """Catch up with `strokes` (not empty), telling strokes apart by identity."""
-        kept = min(len(self._strokes), len(strokes))
-        while kept and self._strokes[kept - 1] is not strokes[kept - 1]:
-            kept -= 1
-        gone, new = self._strokes[kept:], strokes[kept:]
-        bounds = self._bounds[:kept]
-        for stroke in new:
-            low, high = stroke.min(axis=0), stroke.max(axis=0)
-            if bounds:
-                low, high = np.minimum(bounds[-1][0], low), np.maximum(bounds[-1][1], high)
-            bounds.append((low, high))
-        placement = _Placement.around(*bounds[-1])
-        if placement != self._placement:
-            self._placement, self._coverage = placement, Coverage(placement.size)
-            gone, new = [], strokes
-        for stroke in gone:
-            self._coverage.remove(partial(placement.draw, stroke=stroke))
-        for stroke in new:
-            self._coverage.add(partial(placement.draw, stroke=stroke))
-        self._strokes, self._bounds = list(strokes), bounds
-
-    def ink(self) -> np.ndarray:
-        """As `render_strokes` returns it: (height, width) uint8."""
-        whole = pygame.Rect((0, 0), self._placement.size)
-        return (self._coverage.covered(whole) * np.uint8(INK)).T
 
 
 def _ink_surface(size: tuple[int, int]) -> pygame.Surface:

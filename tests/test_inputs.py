@@ -21,6 +21,19 @@ def test_transparent_images_use_alpha_as_ink(tmp_path):
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
+def test_a_photo_s_orientation_tag_is_applied(tmp_path):
+    """A phone stores a portrait photo sideways with an EXIF tag saying how to turn it."""
+    upright = Image.open(drawn_png(tmp_path / "seven.png")).convert("L")
+    sideways = upright.transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: turn 90 degrees clockwise to view
+    sideways.save(tmp_path / "photo.jpg", exif=exif, quality=95)
+    ink = load_ink(tmp_path / "photo.jpg")
+    expected = load_ink(tmp_path / "seven.png")
+    assert ink.shape == expected.shape
+    assert np.abs(ink - expected).mean() < 0.02
+
+
 def test_both_polarities_give_the_same_ink(tmp_path):
     dark = load_ink(drawn_png(tmp_path / "dark.png"))
     light = load_ink(drawn_png(tmp_path / "light.png", dark_on_light=False))

@@ -210,3 +210,13 @@ def test_digits_whose_strokes_did_not_change_are_not_rendered_again(pad, monkeyp
     monkeypatch.setattr(reader, "render_strokes", lambda s: rendered.append(len(s)) or render(s))
     feed(pad, *stroke([inside(rect, 0.6, 0.2), inside(rect, 0.6, 0.8)]))
     assert rendered == [1]  # the new digit only
+
+
+def test_losing_the_window_s_focus_ends_the_stroke_and_reads_it(pad, emitted):
+    rect = pad.layout.canvas
+    pad.handle(mouse(pygame.MOUSEBUTTONDOWN, inside(rect, 0.3, 0.2)))
+    pad.handle(mouse(pygame.MOUSEMOTION, inside(rect, 0.3, 0.8)))
+    pad.handle(pygame.event.Event(pygame.WINDOWFOCUSLOST))
+    assert not pad.drawing and len(emitted) == 1 and emitted[0]["event"] == "prediction"
+    pad.handle(mouse(pygame.MOUSEMOTION, inside(rect, 0.9, 0.9)))  # back, button up elsewhere
+    assert len(pad.canvas.strokes[-1]) == 2

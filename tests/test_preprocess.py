@@ -1,12 +1,19 @@
 """The drawing -> model input contract: invariance to placement and size, emptiness, fuzzing."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from runtime.canvas import Canvas
-from runtime.preprocess import IMAGE_SIZE, image_to_model_input, ink_from_grayscale, to_model_input
+from runtime.canvas import Canvas, render_strokes
+from runtime.preprocess import (
+    IMAGE_SIZE,
+    MIN_CONTRAST,
+    image_to_model_input,
+    ink_from_grayscale,
+    to_model_input,
+)
 
 # A "4" as three strokes in a unit box: what a person would draw with the mouse.
 FOUR = [
@@ -77,17 +84,12 @@ def test_same_strokes_scaled_give_nearly_the_same_input():
 
 def test_the_model_sees_the_same_digit_whatever_the_brush_and_size():
     """On the canvas a small digit is bold and a large one thin; the model's rendering is not."""
-    reference = to_model_input(draw_canvas(FOUR, (0.2, 0.2, 0.5)).model_ink())
+    reference = to_model_input(render_strokes(draw_canvas(FOUR, (0.2, 0.2, 0.5)).pixel_strokes()))
     for box, brush in [((0.4, 0.4, 0.2), 0.07), ((0.05, 0.05, 0.9), 0.07), ((0.2, 0.2, 0.5), 0.15)]:
         canvas = draw_canvas(FOUR, box, brush=brush)
-        assert np.abs(to_model_input(canvas.model_ink()) - reference).mean() < 0.02, box
+        rendered = to_model_input(render_strokes(canvas.pixel_strokes()))
+        assert np.abs(rendered - reference).mean() < 0.02, box
         assert np.abs(to_model_input(canvas.ink()) - reference).mean() > 0.04, box  # as seen
-
-
-def test_a_dot_is_given_to_the_model_as_drawn():
-    canvas = Canvas((200, 200))
-    canvas.begin_stroke((100, 100))
-    np.testing.assert_array_equal(canvas.model_ink(), canvas.ink())
 
 
 def test_polarity_of_image_files_is_detected():
@@ -103,6 +105,23 @@ def test_polarity_of_image_files_is_detected():
 
 def test_a_blank_picture_has_no_ink():
     assert to_model_input(ink_from_grayscale(np.full((64, 64), 180, np.uint8))) is None
+
+
+def test_a_mark_fainter_than_the_minimum_contrast_is_paper():
+    paper = np.full((64, 64), 180, np.uint8)
+    paper[20:40, 30:33] = 180 + round(255 * MIN_CONTRAST) - 2  # a smudge, not ink
+    assert ink_from_grayscale(paper).max() == 0
+    paper[20:40, 30:33] = 180 - round(255 * MIN_CONTRAST) - 2  # a real pencil mark
+    assert ink_from_grayscale(paper).max() == 1
+
+
+@pytest.mark.parametrize("box", [(0.05, 0.1, 0.5), (0.3, 0.2, 0.4), (0.1, 0.4, 0.55)])
+def test_the_centre_of_mass_lands_on_the_centre_to_a_tenth_of_a_pixel(box):
+    image = to_model_input(draw(FOUR, box))
+    total = image.sum()
+    centre_y = image.sum(axis=1) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    centre_x = image.sum(axis=0) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    assert abs(centre_y - IMAGE_SIZE / 2) < 0.1 and abs(centre_x - IMAGE_SIZE / 2) < 0.1
 
 
 @settings(max_examples=150, deadline=None)

@@ -12,7 +12,6 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from runtime.canvas import BRUSH_FRACTION, Canvas
 from runtime.cli import positive_int, seed
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.preprocess import IMAGE_SIZE, to_model_input
+from runtime.reader import read_strokes
 from training.data import load_mnist, sample_indices
 from training.files import atomic_write_text
 from training.stack import training_stack
@@ -124,49 +124,36 @@ def naive_input(ink: np.ndarray) -> np.ndarray:
 # --- Evaluation ----------------------------------------------------------------------------------
 
 
-def evaluate(
-    probabilities: Callable[[np.ndarray], np.ndarray], images: np.ndarray, labels: np.ndarray
-) -> Evaluation:
-    """Draw every image in every placement and classify each drawing both ways.
-
-    `probabilities` maps a batch [N, 28, 28] to [N, 10] (`Engine.probabilities`); it is called
-    on whole batches: twice per placement, once for the undrawn images.
-    """
+def evaluate(engine: Engine, images: np.ndarray, labels: np.ndarray) -> Evaluation:
+    """Draw every image in every placement and read each drawing both ways: as the pad reads its
+    strokes (`runtime.reader.read_strokes`: right when it reads exactly that digit), and through
+    the naive whole-canvas resize (one batched call per placement)."""
     from training.trace import trace_strokes  # SciPy and scikit-image: the training stack
 
     traced = [trace_strokes(image) for image in images]
     results = []
     for placement in PLACEMENTS:
-        ours, naive = [], []
+        readings, naive = [], []
         for strokes in traced:
             canvas = render(strokes, placement)
-            ours.append(to_model_input(canvas.model_ink()))  # what the pad feeds the model
+            drawn = canvas.pixel_strokes()
+            readings.append(read_strokes(engine, drawn).number if drawn else None)
             naive.append(naive_input(canvas.ink()))
-        correct, empty = _score(probabilities, ours, labels)
-        naive_correct, _ = _score(probabilities, naive, labels)
+        predicted = engine.probabilities(np.stack(naive)).argmax(axis=1)
         results.append(
             PlacementResult(
                 placement=placement.name,
                 images=len(labels),
-                correct=correct,
-                naive_correct=naive_correct,
-                empty=empty,
+                correct=sum(r == str(label) for r, label in zip(readings, labels, strict=True)),
+                naive_correct=int((predicted == labels).sum()),
+                empty=sum(r is None for r in readings),
             )
         )
-    undrawn, _ = _score(probabilities, [to_model_input(image) for image in images], labels)
-    return Evaluation(results, undrawn / len(labels))
-
-
-def _score(
-    probabilities: Callable[[np.ndarray], np.ndarray],
-    inputs: list[np.ndarray | None],
-    labels: np.ndarray,
-) -> tuple[int, int]:
-    """(correct, empty) for model inputs, where None (no ink found) counts as wrong."""
-    blank = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    drawn = np.array([image is not None for image in inputs])
-    predicted = probabilities(np.stack([blank if i is None else i for i in inputs])).argmax(1)
-    return int(((predicted == labels) & drawn).sum()), int((~drawn).sum())
+    undrawn = [to_model_input(image) for image in images]
+    inked = [i for i, image in enumerate(undrawn) if image is not None]
+    predicted = engine.probabilities(np.stack([undrawn[i] for i in inked])).argmax(axis=1)
+    undrawn_right = int((predicted == labels[inked]).sum()) if inked else 0
+    return Evaluation(results, undrawn_right / len(labels))
 
 
 def table(evaluation: Evaluation) -> str:
@@ -247,7 +234,7 @@ def run(args: argparse.Namespace) -> None:
     data = load_mnist(args.data)
     chosen = sample_indices(len(data.y_train), args.count, args.seed)
     started = time.perf_counter()
-    evaluation = evaluate(engine.probabilities, data.x_train[chosen], data.y_train[chosen])
+    evaluation = evaluate(engine, data.x_train[chosen], data.y_train[chosen])
     seconds = time.perf_counter() - started
     print(table(evaluation))
     print(f"{len(chosen)} training images x {len(PLACEMENTS)} placements drawn in {seconds:.0f} s")
