@@ -59,6 +59,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--limit", type=positive_int, help="use only the first N train and test images"
     )
+    mix = parser.add_argument_group("the pen drawings in training (see training/dataset.py)")
+    mix.add_argument(
+        "--pen-variants", type=non_negative_int, help="varied renderings per pen digit"
+    )
+    mix.add_argument(
+        "--styled-per-digit", type=non_negative_int, help="slashed 0s, flagged 1s, crossed 7s"
+    )
+    mix.add_argument("--elastic", type=fraction, help="size of the strokes' elastic warp")
     parser.set_defaults(**{f.name: None for f in fields(defaults)})
     return parser.parse_args(argv)
 
@@ -72,6 +80,21 @@ def _main(argv: list[str] | None) -> int:
         return run(parse_args(argv))
 
 
+def _config(args: argparse.Namespace):
+    """TrainConfig's defaults, with whatever the command line set."""
+    from training.train import TrainConfig
+
+    def given(names, into):
+        values = {name: getattr(args, name, None) for name in names}
+        return replace(into, **{k: v for k, v in values.items() if v is not None})
+
+    defaults = TrainConfig()
+    stroke = given(["elastic"], defaults.mix.stroke_augmentation)
+    mix = given(["pen_variants", "styled_per_digit"], defaults.mix)
+    config = given([f.name for f in fields(TrainConfig)], defaults)
+    return replace(config, mix=replace(mix, stroke_augmentation=stroke))
+
+
 def run(args: argparse.Namespace) -> int:
     import time
 
@@ -81,10 +104,9 @@ def run(args: argparse.Namespace) -> int:
     from training.files import check_writable, publish, text_writer
     from training.pen import load_letters, load_pendigits
     from training.report import build_report, save_figure, summary_table
-    from training.train import TrainConfig, train
+    from training.train import train
 
-    overrides = {f.name: getattr(args, f.name, None) for f in fields(TrainConfig)}
-    config = replace(TrainConfig(), **{k: v for k, v in overrides.items() if v is not None})
+    config = _config(args)
     started = time.perf_counter()
     mnist = load_mnist(args.data)
     pen = letters = None

@@ -33,7 +33,7 @@ NOT_A_DIGIT = NUM_DIGITS  # the class of everything that is not a digit: the ele
 class Mix:
     """How much of each kind of drawing goes into training."""
 
-    pen_variants: int = 4  # randomly varied renderings of each training writer's digit, plus it
+    pen_variants: int = 8  # randomly varied renderings of each training writer's digit, plus it
     styled_per_digit: int = 1500  # continental 0, 1 and 7 made from pen and traced MNIST strokes
     letter_variants: int = 1  # varied renderings of each training letter, plus it
     shapes_per_kind: int = 600  # of each kind in `training.shapes`

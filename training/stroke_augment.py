@@ -18,12 +18,12 @@ Strokes = list[np.ndarray]
 class StrokeAugmentation:
     """Strengths of each random change; lengths are fractions of the drawing's longer side."""
 
-    rotation: float = 10.0  # degrees either way
-    slant: float = 0.3  # horizontal shear per unit of height, either way
-    aspect: float = 0.25  # width scaled by exp(u), u uniform in [-aspect, aspect]
-    stroke_offset: float = 0.04  # each stroke moved by up to this, separately
+    rotation: float = 15.0  # degrees either way
+    slant: float = 0.4  # horizontal shear per unit of height, either way
+    aspect: float = 0.3  # width scaled by exp(u), u uniform in [-aspect, aspect]
+    stroke_offset: float = 0.06  # each stroke moved by up to this, separately
     jitter: float = 0.008  # standard deviation of a slow wobble added to every point
-    elastic: float = 0.0  # size of a smooth warp of the whole drawing (loops, proportions)
+    elastic: float = 0.08  # size of a smooth warp of the whole drawing (loops, proportions)
     smooth: float = 0.5  # chance of rounding the polyline's corners first
     spacing: tuple[float, float] = (0.01, 0.08)  # resampled point spacing, uniform in this range
 
