@@ -15,6 +15,8 @@ from runtime.engine import CONTRACT
 from runtime.rejection import REJECT_KEY, UNSURE_KEY
 from training.files import sha256_of_files
 
+PROVENANCE = "Provenance and settings"
+
 
 def describe(
     *,
@@ -52,9 +54,22 @@ def with_metadata(model: onnx.ModelProto, metadata: dict[str, str]) -> onnx.Mode
     return tagged
 
 
-def model_card(models: dict[str, tuple[dict[str, str], int]], evaluation: str = "") -> str:
-    """A short Markdown card for the published models: {file name: (metadata, size in bytes)},
-    with `evaluation`, a Markdown section of measured results, when there is one."""
+def with_section(card: str, title: str, body: str) -> str:
+    """The card with a `## title` section holding `body`: replaced if the card has it, else
+    added before the provenance (evaluations add their tables to the card this way)."""
+    heading = f"## {title}\n"
+    section = f"{heading}\n{body.strip()}\n\n"
+    if heading in card:
+        start = card.index(heading)
+        following = card.find("\n## ", start + len(heading))
+        end = len(card) if following < 0 else following + 1
+        return card[:start] + section + card[end:]
+    anchor = card.find(f"## {PROVENANCE}")
+    return card + "\n" + section if anchor < 0 else card[:anchor] + section + card[anchor:]
+
+
+def model_card(models: dict[str, tuple[dict[str, str], int]]) -> str:
+    """A short Markdown card for the published models: {file name: (metadata, size in bytes)}."""
     lines = ["# digits models", ""]
     lines += [
         "Handwritten-digit classifiers exported by `digits-export`. Input `image`: float32",
@@ -76,12 +91,10 @@ def model_card(models: dict[str, tuple[dict[str, str], int]], evaluation: str = 
         figures = json.loads(meta.get("calibration", "{}"))
         lines.append(f"`{name}`: " + ", ".join(f"{k} {v:.2%}" for k, v in figures.items()))
         lines.append("")
-    if evaluation:
-        lines += [evaluation.rstrip(), ""]
     first = next(iter(models.values()))[0]
     own = ("precision", "test_accuracy", "calibration", REJECT_KEY, UNSURE_KEY)
     shared = [key for key in first if key not in own]
-    lines += ["## Provenance and settings", ""]
+    lines += [f"## {PROVENANCE}", ""]
     for name, (meta, _) in models.items():
         extra = {k: v for k, v in meta.items() if k.startswith("quantization_")}
         if extra:

@@ -193,3 +193,14 @@ def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist
     assert accuracy(probabilities, labels) > 0.8
     # the softmax runs in float: a quantized one could output at most 256 distinct values
     assert len(np.unique(probabilities)) > 256
+
+
+def test_an_evaluation_section_is_added_to_the_card_once_and_then_replaced():
+    from export.metadata import PROVENANCE, with_section
+
+    card = f"# models\n\nintro\n\n## {PROVENANCE}\n\n- a: b\n"
+    once = with_section(card, "Pen", "| table 1 |")
+    assert once.index("## Pen") < once.index(f"## {PROVENANCE}")
+    twice = with_section(once, "Pen", "| table 2 |")
+    assert twice.count("## Pen") == 1 and "| table 2 |" in twice and "| table 1 |" not in twice
+    assert twice.endswith("- a: b\n")

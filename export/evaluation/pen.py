@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw
 
+from export.metadata import with_section
 from runtime.canvas import Canvas
 from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
@@ -40,6 +41,7 @@ IMAGE_BRUSH = 1 / 18  # ...and its round brush, as a share of the canvas side
 STYLE_SEED = 0  # for the continental styles added to the test writers' digits
 BAR_STROKES, BAR_IMAGES, BAR_WORST_WRITER = 0.99, 0.985, 0.96
 PATHS = ("stroke", "image")
+CARD_SECTION = "Real pen handwriting: pendigits writers 31-44, never seen in training"
 
 
 def stroke_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
@@ -245,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--errors", type=Path, help="write contact sheets of the errors: PATH-stroke.png, ..."
     )
+    parser.add_argument(
+        "--card", type=Path, help="also put the table in this model card (MODEL_CARD.md)"
+    )
     args = parser.parse_args(argv)
 
     def body() -> None:
@@ -254,6 +259,11 @@ def main(argv: list[str] | None = None) -> int:
         print(table(results))
         if args.json:
             atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
+        if args.card:
+            card = with_section(
+                args.card.read_text(), CARD_SECTION, f"`{PROG}`:\n\n{table(results)}"
+            )
+            atomic_write_text(args.card, card)
         if args.errors:
             for path, found in readings.items():
                 sheet = contact_sheet(found, samples.labels)
