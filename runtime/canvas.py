@@ -59,6 +59,9 @@ class Canvas:
         if not self.strokes:
             self.begin_stroke(position)
             return
+        if self._counted == len(self.strokes):  # a finished stroke grows again (after an undo):
+            self._coverage.remove(self._drawing_of(self.strokes[-1]))  # count it when done
+            self._counted -= 1
         previous = self._absolute(self.strokes[-1][-1])
         self.strokes[-1].append(self._relative(position))
         del self._pixels[len(self.strokes) - 1 :]

@@ -50,6 +50,17 @@ def test_the_ink_after_any_edits_is_that_of_the_strokes_drawn_anew(edits):
         np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
 
 
+def test_a_stroke_extended_after_an_undo_is_undone_whole():
+    """Found by the test above: the undo's counts missed the extension, and a later undo left
+    holes in the ink."""
+    canvas = Canvas((SIDE, SIDE))
+    for change in [("stroke", [(0, -1)]), ("stroke", [(0, 0)]), ("undo",), ("extend", [(0, 0)])]:
+        apply(canvas, change)
+    apply(canvas, ("stroke", [(0, 0)]))
+    apply(canvas, ("undo",))
+    np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
+
+
 def test_pixel_strokes_keep_their_arrays_until_the_stroke_changes():
     canvas = Canvas((SIDE, SIDE))
     canvas.replay([[(1, 1), (10, 10)], [(20, 5), (30, 5)]])
