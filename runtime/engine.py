@@ -95,12 +95,9 @@ class Engine:
             self._output_names, {INPUT_NAME: np.zeros((1, *preprocess.INPUT_SHAPE), np.float32)}
         )
 
-    def predict(self, image: np.ndarray) -> Prediction:
-        """Read one preprocessed 28x28 image (see `preprocess.to_model_input`)."""
-        return self.predict_batch(np.asarray(image)[np.newaxis])[0]
-
     def predict_batch(self, images: np.ndarray) -> list[Prediction]:
-        """Read a batch of 28x28 images in one inference call."""
+        """Read a batch of preprocessed 28x28 images (see `preprocess.to_model_input`) in one
+        inference call."""
         started = time.perf_counter()
         probabilities, not_digit = self.outputs(images)
         ms = (time.perf_counter() - started) * 1000

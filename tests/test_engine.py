@@ -14,8 +14,12 @@ def test_default_model_path_is_inside_the_runtime_folder():
     assert DEFAULT_MODEL.parent.parent.name == "runtime" and DEFAULT_MODEL.is_absolute()
 
 
-def test_engine_predicts_a_distribution(tiny_model_path):
-    prediction = Engine(tiny_model_path).predict(np.random.default_rng(1).random((28, 28)))
+def test_engine_reads_a_batch_in_order_as_distributions(tiny_model_path):
+    images = np.random.default_rng(1).random((3, 28, 28))
+    engine = Engine(tiny_model_path)
+    predictions = engine.predict_batch(images)
+    assert [p.digit for p in predictions] == list(engine.probabilities(images).argmax(axis=1))
+    prediction = predictions[0]
     assert 0 <= prediction.digit <= 9 and len(prediction.probabilities) == 10
     assert prediction.confidence == max(prediction.probabilities)
     assert sum(prediction.probabilities) == pytest.approx(1, abs=1e-5)

@@ -36,6 +36,9 @@ def signal_when_ready(model: Path, signal_number: int) -> tuple[dict, subprocess
         text=True,
         cwd=ROOT,
         env=pad_env(),
+        # A shell's background job ignores Ctrl+C, and children inherit that: the pad must get
+        # it as a terminal user's pad does, wherever the tests run.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         ready = json.loads(process.stdout.readline())

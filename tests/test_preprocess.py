@@ -109,7 +109,7 @@ def test_a_blank_picture_has_no_ink():
 
 def test_a_mark_fainter_than_the_minimum_contrast_is_paper():
     paper = np.full((64, 64), 180, np.uint8)
-    paper[20:40, 30:33] = 180 + round(255 * MIN_CONTRAST) - 2  # a smudge, not ink
+    paper[20:40, 30:33] = 180 - round(255 * MIN_CONTRAST) + 2  # a smudge, not ink
     assert ink_from_grayscale(paper).max() == 0
     paper[20:40, 30:33] = 180 - round(255 * MIN_CONTRAST) - 2  # a real pencil mark
     assert ink_from_grayscale(paper).max() == 1

@@ -40,7 +40,7 @@ def test_a_malformed_threshold_is_a_model_error_naming_the_key(value):
 def test_the_engine_applies_its_models_policy(tmp_path, not_digit, threshold, rejected):
     metadata = dict(CONTRACT) | ({REJECT_KEY: threshold} if threshold else {})
     model = build_linear_model(tmp_path / "m.onnx", WEIGHTS, metadata, not_digit=not_digit)
-    prediction = Engine(model).predict(np.random.default_rng(0).random((28, 28)))
+    (prediction,) = Engine(model).predict_batch(np.random.default_rng(0).random((1, 28, 28)))
     assert prediction.not_digit == pytest.approx(not_digit)
     assert prediction.rejected is rejected
     assert prediction.answer == (None if rejected else prediction.digit)
@@ -48,7 +48,7 @@ def test_the_engine_applies_its_models_policy(tmp_path, not_digit, threshold, re
 
 def test_a_model_without_the_not_digit_output_never_rejects(tmp_path):
     model = build_linear_model(tmp_path / "m.onnx", WEIGHTS, dict(CONTRACT) | {REJECT_KEY: "0"})
-    prediction = Engine(model).predict(np.zeros((28, 28)))
+    (prediction,) = Engine(model).predict_batch(np.zeros((1, 28, 28)))
     assert prediction.not_digit is None and not prediction.rejected
 
 
@@ -56,6 +56,6 @@ def test_unsure_follows_the_models_threshold(tmp_path):
     flat = np.zeros((784, 10))  # every digit 10%: far below any sensible mark
     sure = build_linear_model(tmp_path / "a.onnx", flat, dict(CONTRACT) | {UNSURE_KEY: "0.05"})
     unsure = build_linear_model(tmp_path / "b.onnx", flat, dict(CONTRACT) | {UNSURE_KEY: "0.2"})
-    image = np.zeros((28, 28))
-    assert not Engine(sure).predict(image).unsure
-    assert Engine(unsure).predict(image).unsure
+    image = np.zeros((1, 28, 28))
+    assert not Engine(sure).predict_batch(image)[0].unsure
+    assert Engine(unsure).predict_batch(image)[0].unsure

@@ -104,7 +104,9 @@ def test_the_shipped_model_carries_calibrated_thresholds(engine):
     assert 0 < engine.policy.unsure_below < 1
     image = np.zeros((28, 28), np.float32)
     image[4:24, 13:15] = 1.0  # a plain 1
-    assert engine.predict(image).not_digit is not None
+    (prediction,) = engine.predict_batch(image[np.newaxis])
+    assert prediction.not_digit is not None and prediction.digit == 1
+    assert not prediction.rejected
 
 
 def drawn_ink(strokes, size, box, brush) -> np.ndarray:
