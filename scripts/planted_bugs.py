@@ -1,11 +1,13 @@
 # ruff: noqa: E501  (the planted bugs quote whole lines of code)
-"""Plant, one at a time, the ten small bugs a review once planted in runtime/, run the fast
-runtime tests against each, and put the code back: every one must be caught.
+"""Plant, one at a time, the small bugs a review once planted in runtime/ (nine of its ten
+survived the tests of the time), run the fast runtime tests against each, and put the code back:
+every one must be caught.
 
     python scripts/planted_bugs.py      # prints "caught: ..." or "SURVIVED: ..." per bug
 
-A review planted these and nine survived the tests of the time; each now fails at least one
-test. (Needs the data sets as the tests do: MNIST_DATA, PENDIGITS_DATA, LETTERS_DATA.)
+The pad's bug is today's equivalent of the original (the pad fed the canvas's ink to the model
+instead of its strokes). Needs the data sets as the tests do: MNIST_DATA, PENDIGITS_DATA,
+LETTERS_DATA.
 Exit code 1 if any survives.
 """
 
