@@ -15,9 +15,9 @@ from training.data import load_mnist
 
 SHIPPED_MAX_BYTES = 120 * 1024
 # MNIST test accuracy of the shipped int8 model as the runtime runs it. The goal was 99.6%; the
-# model that reads real pen writing best within the size and latency budget reaches 99.37% (the
+# model that reads real pen writing best within the size and latency budget reaches 99.21% (the
 # frontier is in the README): this pins it, so a worse model cannot ship unnoticed.
-SHIPPED_MIN_ACCURACY = 0.9935
+SHIPPED_MIN_ACCURACY = 0.992
 
 
 @pytest.fixture(scope="module")

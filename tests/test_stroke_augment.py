@@ -6,7 +6,8 @@ import pytest
 from training.stroke_augment import StrokeAugmentation, augment
 
 SEVEN = [np.array([[0, 0], [60, 0], [20, 100]], float), np.array([[15, 50], [55, 50]], float)]
-NOTHING = StrokeAugmentation(0, 0, 0, 0, 0, 0, (1e-3, 1e-3))
+STILL = dict(rotation=0, slant=0, aspect=0, stroke_offset=0, jitter=0, elastic=0, smooth=0)
+NOTHING = StrokeAugmentation(**STILL, spacing=(1e-3, 1e-3))
 
 
 def test_augmenting_keeps_the_strokes_and_is_reproducible():
@@ -29,7 +30,7 @@ def test_with_no_variation_the_drawing_is_only_normalised():
 
 
 def test_resampling_spaces_points_evenly_and_keeps_the_ends():
-    settings = StrokeAugmentation(0, 0, 0, 0, 0, 0, (0.05, 0.05))
+    settings = StrokeAugmentation(**STILL, spacing=(0.05, 0.05))
     stroke = augment([np.array([[0, 0], [0, 100]], float)], np.random.default_rng(0), settings)[0]
     steps = np.linalg.norm(np.diff(stroke, axis=0), axis=1)
     assert len(stroke) == 21
@@ -38,7 +39,7 @@ def test_resampling_spaces_points_evenly_and_keeps_the_ends():
 
 
 def test_slant_leans_the_top_of_an_upright_stroke():
-    settings = StrokeAugmentation(0, 0.3, 0, 0, 0, 0, (1.0, 1.0))
+    settings = StrokeAugmentation(**{**STILL, "slant": 0.3}, spacing=(1.0, 1.0))
     upright = [np.array([[0, 0], [0, 100]], float)]
     leans = [augment(upright, np.random.default_rng(s), settings)[0] for s in range(20)]
     tops = [stroke[0, 0] - stroke[-1, 0] for stroke in leans]  # y down: the top is first
@@ -50,3 +51,14 @@ def test_a_dot_or_a_two_point_stroke_survives(points):
     stroke = np.zeros((points, 2)) if points == 1 else np.array([[0, 0], [10, 0]], float)
     out = augment([stroke], np.random.default_rng(0), StrokeAugmentation())
     assert np.isfinite(out[0]).all() and len(out[0]) >= points
+
+
+def test_smoothing_rounds_the_corners_and_keeps_the_ends():
+    vee = [np.array([[0, 0], [50, 100], [100, 0]], float)]
+    out = augment(
+        vee,
+        np.random.default_rng(0),
+        StrokeAugmentation(**{**STILL, "smooth": 1}, spacing=(1e-3, 1e-3)),
+    )[0]
+    np.testing.assert_allclose(out[[0, -1]], [[-0.5, -0.5], [0.5, -0.5]], atol=1e-6)
+    assert np.linalg.norm(out - [0, 0.5], axis=1).min() > 0.05  # the tip of the V is cut

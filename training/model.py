@@ -106,7 +106,7 @@ ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
     "edge48": partial(edge_cnn, (32, 64, 96), "edge48"),
     "tutorial": tutorial_cnn,
 }
-DEFAULT_ARCHITECTURE = "edge48"
+DEFAULT_ARCHITECTURE = "edge32"
 
 
 def build_network(architecture: str, classes: int) -> keras.Model:
