@@ -13,9 +13,21 @@ import numpy as np
 
 from runtime import preprocess, segment
 from runtime.canvas import render_strokes
-from runtime.engine import Engine, Prediction
+from runtime.engine import NUM_DIGITS, Engine, Prediction
 
 NOT_A_DIGIT_MARK = "?"  # stands in the number for a part that is not a digit
+# No digit is written with more strokes than this: a group of more is a scribble, rejected
+# without being drawn or read, so a canvas covered in strokes costs no more to read than a digit.
+MAX_DIGIT_STROKES = 24
+SCRIBBLE = Prediction(
+    digit=0,
+    confidence=0.0,
+    probabilities=(0.0,) * NUM_DIGITS,
+    not_digit=1.0,
+    rejected=True,
+    unsure=False,
+    ms=0.0,
+)
 
 
 @dataclass(frozen=True)
@@ -86,9 +98,15 @@ def read_strokes(
     started = time.perf_counter()
     boxes = segment.stroke_boxes(strokes)
     groups = segment.group(boxes, segment.touching_strokes(strokes))
-    images = [_rendering([strokes[i] for i in members], renderings) for members in groups]
-    spans = [_span(boxes, members) for members in groups]
-    return _read(engine, spans, images, groups, started)
+    spans = [segment.span_of(boxes, members) for members in groups]
+    scribbles = [i for i, members in enumerate(groups) if len(members) > MAX_DIGIT_STROKES]
+    images = [
+        _rendering([strokes[i] for i in members], renderings)
+        if len(members) <= MAX_DIGIT_STROKES
+        else np.zeros(preprocess.INPUT_SHAPE, np.float32)  # shown blank
+        for members in groups
+    ]
+    return _read(engine, spans, images, groups, started, scribbles)
 
 
 def _rendering(strokes: list[np.ndarray], renderings: dict | None) -> np.ndarray | None:
@@ -114,7 +132,7 @@ def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
     ]
     images, spans = [], []
     for pieces in groups:
-        span = _span(found.boxes, pieces)
+        span = segment.span_of(found.boxes, pieces)
         top, bottom, left, right = int(span.top), int(span.bottom), int(span.left), int(span.right)
         mine = np.isin(found.labels[top:bottom, left:right], [piece + 1 for piece in pieces])
         images.append(
@@ -124,24 +142,21 @@ def read_ink(engine: Engine, ink: np.ndarray) -> Reading:
     return _read(engine, spans, images, groups, started)
 
 
-def _span(boxes: list[segment.Box], members: list[int]) -> segment.Box:
-    span = boxes[members[0]]
-    for i in members[1:]:
-        span = span.union(boxes[i])
-    return span
-
-
 def _read(
     engine: Engine,
     spans: list[segment.Box],
     images: list[np.ndarray | None],
     groups: list[list[int]],
     started: float,
+    scribbles: list[int] = (),
 ) -> Reading:
+    """Every inked group read in one batch, but scribbles (indices), which are rejected unread."""
     inked = [i for i, image in enumerate(images) if image is not None]
-    predictions = engine.predict_batch(np.stack([images[i] for i in inked])) if inked else []
+    read = [i for i in inked if i not in scribbles]
+    batch = engine.predict_batch(np.stack([images[i] for i in read])) if read else []
+    predictions = dict(zip(read, batch, strict=True))
     digits = [
-        DigitReading(spans[i], images[i], prediction, tuple(groups[i]))
-        for i, prediction in zip(inked, predictions, strict=True)
+        DigitReading(spans[i], images[i], predictions.get(i, SCRIBBLE), tuple(groups[i]))
+        for i in inked
     ]
     return Reading(digits, (time.perf_counter() - started) * 1000)

@@ -10,7 +10,6 @@ next to the writing, are dropped too: a dot is not a digit.
 Everything is measured in the writing's own line height, so the rules hold at any size.
 """
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,18 +78,13 @@ def group(boxes: list[Box], touching: set[tuple[int, int]] = frozenset()) -> lis
         return []
     height = line_height(boxes)
     kept = [i for i, box in enumerate(boxes) if max(box.width, box.height) >= SPECK * height]
-    groups = [[i] for i in kept]
-    spans = [boxes[i] for i in kept]
+    groups = _connected(kept, touching)
+    spans = [span_of(boxes, members) for members in groups]
 
     def merge(a: int, b: int) -> None:
         groups[a] += groups.pop(b)
         spans[a] = spans[a].union(spans.pop(b))
 
-    for first, second in sorted(touching):
-        a = next((g for g, members in enumerate(groups) if first in members), None)
-        b = next((g for g, members in enumerate(groups) if second in members), None)
-        if a is not None and b is not None and a != b:
-            merge(min(a, b), max(a, b))
     while pair := _overlapping(spans, height):
         merge(*pair)
     while pair := _short_and_near(spans, height):
@@ -163,30 +157,89 @@ def _gap(a: Box, b: Box) -> float:
     return float(np.hypot(across, down))
 
 
+def _connected(pieces: list[int], pairs: set[tuple[int, int]]) -> list[list[int]]:
+    """`pieces` joined along `pairs` (pairs with other pieces are ignored), each group in
+    order and the groups in the order of their first pieces."""
+    root = {piece: piece for piece in pieces}
+
+    def find(piece: int) -> int:
+        while root[piece] != piece:
+            root[piece] = root[root[piece]]
+            piece = root[piece]
+        return piece
+
+    for a, b in pairs:
+        if a in root and b in root:
+            first, second = sorted((find(a), find(b)))
+            root[second] = first
+    groups: dict[int, list[int]] = {}
+    for piece in pieces:
+        groups.setdefault(find(piece), []).append(piece)
+    return list(groups.values())
+
+
+def span_of(boxes: list[Box], members: list[int]) -> Box:
+    """The box around the pieces `members`."""
+    span = boxes[members[0]]
+    for i in members[1:]:
+        span = span.union(boxes[i])
+    return span
+
+
 def touching_strokes(strokes: list[np.ndarray]) -> set[tuple[int, int]]:
-    """The pairs of strokes whose pen paths cross or come within TOUCH of the line height:
-    strokes of one digit meet, strokes of neighbouring digits keep apart."""
+    """Pairs of strokes whose pen paths cross or come within TOUCH of the line height, enough of
+    them to join every such stroke to its digit: strokes of one digit meet, strokes of
+    neighbouring digits keep apart.
+
+    Not every touching pair: a pair already joined through others is not compared, so a canvas
+    covered in strokes costs a comparison per stroke, not one per pair.
+    """
     boxes = stroke_boxes(strokes)
+    if not boxes:
+        return set()
     reach = TOUCH * line_height(boxes)
-    paths = [_densified(stroke, reach) for stroke in strokes]
-    pairs = set()
-    for a in range(len(paths)):
-        for b in range(a + 1, len(paths)):
-            if _gap(boxes[a], boxes[b]) > reach:
-                continue  # too far apart for any of their points to meet
-            squared = ((paths[a][:, None, :] - paths[b][None, :, :]) ** 2).sum(axis=2)
+    left, top, right, bottom = np.array([(b.left, b.top, b.right, b.bottom) for b in boxes]).T
+    joined = np.arange(len(strokes))  # a label per set of strokes already known to touch
+    paths: dict[int, np.ndarray] = {}
+
+    def path(i: int) -> np.ndarray:
+        if i not in paths:
+            paths[i] = _densified(strokes[i], reach)
+        return paths[i]
+
+    pairs, apart = set(), len(strokes)  # apart: how many sets of strokes there are
+    for a in range(len(strokes)):
+        if apart == 1:
+            break  # everything is joined already
+        across = np.maximum(np.maximum(left - right[a], left[a] - right), 0.0)
+        down = np.maximum(np.maximum(top - bottom[a], top[a] - bottom), 0.0)
+        near = (across**2 + down**2 <= reach * reach) & (joined != joined[a])
+        near[: a + 1] = False  # earlier strokes compared themselves with this one
+        for b in np.flatnonzero(near):
+            if joined[b] == joined[a]:
+                continue  # joined through another stroke meanwhile
+            squared = ((path(a)[:, None, :] - path(int(b))[None, :, :]) ** 2).sum(axis=2)
             if squared.min() <= reach * reach:
-                pairs.add((a, b))
+                pairs.add((a, int(b)))
+                joined[joined == joined[b]] = joined[a]
+                apart -= 1
     return pairs
 
 
 def _densified(stroke: np.ndarray, spacing: float) -> np.ndarray:
     """Points along the stroke no further apart than `spacing`, so crossings are not missed."""
-    points = [stroke[:1]]
-    for start, end in itertools.pairwise(stroke):
-        steps = max(1, int(np.ceil(np.abs(end - start).max() / max(spacing, 1e-9))))
-        points.append(start + (end - start) * np.linspace(0, 1, steps + 1)[1:, None])
-    return np.concatenate(points)
+    stroke = np.asarray(stroke, dtype=float)
+    if len(stroke) < 2:
+        return stroke
+    starts, ends = stroke[:-1], stroke[1:]
+    steps = np.maximum(1, np.ceil(np.abs(ends - starts).max(axis=1) / max(spacing, 1e-9)))
+    steps = steps.astype(int)
+    segment = np.repeat(np.arange(len(steps)), steps)
+    fraction = (
+        np.arange(steps.sum()) - np.repeat(np.cumsum(steps) - steps, steps) + 1
+    ) / np.repeat(steps, steps)
+    along = starts[segment] + (ends[segment] - starts[segment]) * fraction[:, None]
+    return np.concatenate([stroke[:1], along])
 
 
 def stroke_boxes(strokes: list[np.ndarray]) -> list[Box]:

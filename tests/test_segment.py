@@ -8,7 +8,9 @@ from hypothesis.extra.numpy import arrays
 from scipy import ndimage
 
 from runtime.segment import (
+    TOUCH,
     Box,
+    _densified,
     components,
     group,
     line_height,
@@ -161,3 +163,54 @@ def test_a_frame_around_the_writing_is_dropped_but_a_zero_is_not():
 @pytest.mark.parametrize("side", [1, 2, 5])
 def test_a_single_piece_is_one_digit_whatever_its_size(side):
     assert group([Box(0, 0, side, side)]) == [[0]]
+
+
+def _strokes_over(rng: np.random.Generator, count: int, width: float) -> list[np.ndarray]:
+    """Random three-point strokes, 20-100 units long, scattered over a strip `width` wide."""
+    starts = rng.uniform((0, 0), (width, 100), (count, 1, 2))
+    return list(starts + rng.uniform(-50, 50, (count, 3, 2)))
+
+
+def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
+    """Strokes joined along every pair within reach, all pairs compared point by point."""
+    reach = TOUCH * line_height(stroke_boxes(strokes))
+    dense = [_densified(stroke, reach) for stroke in strokes]
+    label = list(range(len(strokes)))
+    for a in range(len(strokes)):
+        for b in range(a + 1, len(strokes)):
+            gaps = np.linalg.norm(dense[a][:, None] - dense[b][None], axis=2)
+            if gaps.min() <= reach:
+                old = label[b]
+                label = [label[a] if x == old else x for x in label]
+    return sorted(sorted(i for i in range(len(strokes)) if label[i] == x) for x in set(label))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 25))
+def test_touching_strokes_join_exactly_the_strokes_that_meet(seed, count):
+    strokes = _strokes_over(np.random.default_rng(seed), count, 600)
+    pairs = touching_strokes(strokes)
+    joined = {i: {i} for i in range(len(strokes))}
+    for a, b in pairs:
+        merged = joined[a] | joined[b]
+        for i in merged:
+            joined[i] = merged
+    assert sorted(sorted(s) for s in {frozenset(s) for s in joined.values()}) == (
+        _touching_by_brute_force(strokes)
+    )
+
+
+def test_densified_strokes_keep_their_points_and_leave_no_gap_wider_than_asked():
+    stroke = line((0, 0), (10, 0), (10, 35))
+    dense = _densified(stroke, 4)
+    steps = np.linalg.norm(np.diff(dense, axis=0), axis=1)
+    assert steps.max() <= 4 and len(dense) == 1 + 3 + 9
+    for point in stroke:
+        assert np.linalg.norm(dense - point, axis=1).min() < 1e-9
+
+
+def test_a_canvas_covered_in_strokes_is_joined_with_one_pair_per_stroke():
+    """Strokes already joined through others are not compared again: 400 crossing strokes give
+    the 399 pairs that join them, not the tens of thousands that touch."""
+    strokes = _strokes_over(np.random.default_rng(0), 400, 100)
+    assert len(touching_strokes(strokes)) == 399

@@ -57,6 +57,26 @@ def test_a_letter_and_a_smiley_are_not_digits(engine, strokes):
     assert reading.as_json()["digit"] is None and reading.as_json()["rejected"] is True
 
 
+def test_a_scribble_of_more_strokes_than_any_digit_is_rejected_unread(engine, monkeypatch):
+    """The 24 strokes of a hatched 0 are read; one more and the group is a scribble, rejected
+    without a model call, so a canvas covered in strokes costs no more than a digit."""
+    zero = drawings.draw(Canvas((448, 448)), drawings.ZERO, (0.15, 0.15, 0.7)).pixel_strokes()
+    hatching = [np.array([[150.0, y], [300.0, y + 5]]) for y in range(120, 120 + 10 * 23, 10)]
+    read_by_the_model = engine.predict_batch
+    calls = []
+    monkeypatch.setattr(
+        engine,
+        "predict_batch",
+        lambda images: calls.append(len(images)) or read_by_the_model(images),
+    )
+    hatched = read_strokes(engine, zero + hatching)
+    assert [len(d.pieces) for d in hatched.digits] == [24] and calls == [1]
+    reading = read_strokes(engine, zero + hatching + [hatching[0] + 2.0])
+    assert [len(d.pieces) for d in reading.digits] == [25]
+    assert reading.number == "?" and reading.as_json()["rejected"] is True
+    assert calls == [1] and reading.single.not_digit == 1.0
+
+
 @pytest.mark.parametrize(
     ("digits", "number"),
     [

@@ -76,7 +76,7 @@ def non_digits(engine: Engine, letters, rng_seed: int = SHAPE_SEED) -> dict[str,
     results = {}
     for kind, drawings in kinds.items():
         caught = [rejected(read_strokes(engine, as_mouse(d))) for d in drawings]
-        results[kind] = {"drawings": len(caught), "rejected": float(np.mean(caught))}
+        results[kind] = {"drawings": len(caught), "rejected": share(caught)}
     missed = {}
     for strokes, letter in zip(held_apart.strokes, held_apart.labels, strict=True):
         if not rejected(read_strokes(engine, as_mouse(strokes))):
