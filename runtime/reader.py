@@ -103,7 +103,7 @@ def read_strokes(
     images = [
         _rendering([strokes[i] for i in members], renderings)
         if len(members) <= MAX_DIGIT_STROKES
-        else np.zeros(preprocess.INPUT_SHAPE, np.float32)  # shown blank
+        else np.zeros((preprocess.IMAGE_SIZE,) * 2, np.float32)  # shown blank
         for members in groups
     ]
     return _read(engine, spans, images, groups, started, scribbles)
