@@ -49,7 +49,8 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert "augmentation" not in {layer.name for layer in model.layers}
 
     report = json.loads((trained / REPORT_FILE).read_text())
-    assert 0.1 < report["test_accuracy"] <= 1.0  # better than chance after two short epochs
+    # 91% here after two short epochs on 600 images; chance is 10%, a broken input pipeline ~20%
+    assert 0.8 < report["test_accuracy"] <= 1.0
     assert report["test_images"] == 600
     assert len(report["per_class_accuracy"]) == 10
     confusion = np.array(report["confusion_matrix"])
