@@ -49,7 +49,7 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert "augmentation" not in {layer.name for layer in model.layers}
 
     report = json.loads((trained / REPORT_FILE).read_text())
-    # 91% here after two short epochs on 600 images; chance is 10%, a broken input pipeline ~20%
+    # 91% here after two short epochs on 600 images, where chance is 10%
     assert 0.8 < report["test_accuracy"] <= 1.0
     assert report["test_images"] == 600
     assert len(report["per_class_accuracy"]) == 10
