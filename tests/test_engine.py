@@ -36,13 +36,14 @@ def test_a_prediction_times_the_inference_call_in_milliseconds(tiny_engine, monk
     assert [p.ms for p in predictions] == [250.0, 250.0]  # the one call, for the whole batch
 
 
-def test_the_session_runs_on_one_cpu_thread_and_logs_only_errors(tiny_engine):
+def test_the_session_runs_on_one_cpu_thread_and_logs_only_errors(tiny_model_path):
     """The second core is left to the pad (see `session_options`), and onnxruntime's warnings
     never reach a pad user's terminal."""
-    options = tiny_engine.session.get_session_options()
+    session = Engine(tiny_model_path).session
+    options = session.get_session_options()
     assert options.intra_op_num_threads == 1
     assert options.log_severity_level == 3  # onnxruntime's ERROR
-    assert tiny_engine.session.get_providers() == ["CPUExecutionProvider"]
+    assert session.get_providers() == ["CPUExecutionProvider"]
 
 
 def test_a_load_failure_without_a_message_is_named_by_its_type(tiny_model_path, monkeypatch):
