@@ -110,7 +110,7 @@ class Canvas:
     def pixel_strokes(self) -> list[np.ndarray]:
         """The strokes as (n, 2) float arrays of canvas pixel positions (x, y). A stroke keeps
         its array until it changes, which is how the pad's reader tells what did not."""
-        size = np.array(self.size, dtype=float)
+        size = np.array(self.size)
         self._pixels += [np.array(stroke) * size for stroke in self.strokes[len(self._pixels) :]]
         return list(self._pixels)
 
@@ -158,7 +158,7 @@ def render_strokes(strokes: Sequence[np.ndarray]) -> np.ndarray:
     low, high = points.min(axis=0), points.max(axis=0)
     extent = float((high - low).max())
     scale = MODEL_SIDE / extent if extent > 0 else 1.0
-    size = np.ceil((high - low) * scale + 2 * MODEL_MARGIN).astype(int)
+    size = np.ceil((high - low) * scale + 2 * MODEL_MARGIN)
     surface = pygame.Surface((int(size[0]), int(size[1])), depth=8)
     for stroke in strokes:
         placed = (np.asarray(stroke, dtype=float) - low) * scale + MODEL_MARGIN

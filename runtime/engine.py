@@ -65,8 +65,7 @@ def session_options() -> ort.SessionOptions:
     """
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1
-    options.inter_op_num_threads = 1
-    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL  # so no inter-op threads either
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3  # onnxruntime's warnings are for developers, not pad users
     return options

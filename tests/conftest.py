@@ -1,8 +1,10 @@
 """Shared fixtures: the real MNIST (never skipped) and a tiny ONNX model honouring the contract."""
 
 import errno
+import itertools
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import onnx
@@ -172,3 +174,10 @@ def disk_full_halfway(*args) -> None:
     fails as a full disk does."""
     Path(args[-1]).write_bytes(b"half a fi")
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def ticking_clock(step: float) -> SimpleNamespace:
+    """Stands in for a module's `time`: perf_counter() moves on by `step` seconds at each call
+    (from 100 s, so a sum of two readings cannot pass for their difference)."""
+    ticks = itertools.count(100.0, step)
+    return SimpleNamespace(perf_counter=lambda: next(ticks))

@@ -1,6 +1,8 @@
 """The canvas keeps what has not changed: its ink after any edit is that of drawing every stroke
 anew, and an undo costs no more after many strokes than after a few."""
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -61,6 +63,43 @@ def test_a_stroke_extended_after_an_undo_is_undone_whole():
     np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
 
 
+ACROSS, DOWN = ("stroke", [(10, 32), (54, 32)]), ("stroke", [(32, 10), (32, 54)])
+EDITS_THAT_RECOUNT = {
+    "undo": [("stroke", [(5, 5)]), ("undo",)],
+    "clear": [("stroke", [(5, 5)]), ("clear",)],
+    "resize": [("resize", SIDE)],
+}
+
+
+@pytest.mark.parametrize("emptying", EDITS_THAT_RECOUNT)
+def test_strokes_drawn_after_the_canvas_is_emptied_are_undone_without_holes(emptying):
+    """An undo repaints what the strokes left still cover: each must be counted once."""
+    canvas = Canvas((SIDE, SIDE))
+    for change in [*EDITS_THAT_RECOUNT[emptying], ("stroke", [(32, 32)]), ACROSS, ("undo",)]:
+        apply(canvas, change)
+        np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
+
+
+def test_an_older_stroke_is_gone_after_its_undo_though_a_later_one_grew_after_an_undo():
+    canvas = Canvas((SIDE, SIDE))
+    edits = [ACROSS, DOWN, ("stroke", [(5, 5)]), ("undo",), ("extend", [(60, 60)])]
+    for change in [*edits, ("stroke", [(5, 60)]), ("undo",), ("undo",), ("undo",)]:
+        apply(canvas, change)
+        np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
+    assert not canvas.ink().any()
+
+
+def test_a_new_brush_redraws_every_stroke_with_it():
+    canvas = Canvas((SIDE, SIDE))
+    for change in [ACROSS, DOWN]:
+        apply(canvas, change)
+    wide = canvas.ink()
+    canvas.set_brush(0.02)
+    assert canvas.brush_width == 1 and canvas.brush_fraction == 0.02
+    np.testing.assert_array_equal(canvas.ink(), ink_drawn_anew(canvas))
+    assert 0 < canvas.ink().sum() < wide.sum()
+
+
 def test_pixel_strokes_keep_their_arrays_until_the_stroke_changes():
     canvas = Canvas((SIDE, SIDE))
     canvas.replay([[(1, 1), (10, 10)], [(20, 5), (30, 5)]])
@@ -74,11 +113,20 @@ def test_pixel_strokes_keep_their_arrays_until_the_stroke_changes():
 def test_render_strokes_draws_the_drawing_at_the_models_size_and_width():
     ink = render_strokes([np.array([[0.0, 0.0], [0.0, 1000.0]])])  # a tall line, any units
     margin = MODEL_MARGIN
-    assert ink.shape[0] == round(100 + 2 * margin) and ink.max() == 255
+    assert ink.shape == (math.ceil(100 + 2 * margin), math.ceil(2 * margin))
+    assert ink.dtype == np.uint8 and ink.max() == 255
     row = ink[ink.shape[0] // 2] > 0
     assert abs(row.sum() - MODEL_WIDTH) <= 1
     dot = render_strokes([np.array([[5.0, 5.0]])])
     assert (dot > 0).sum() > 0 and dot.shape[0] < 2 * MODEL_WIDTH
+
+
+def test_render_strokes_draws_a_drawing_alike_wherever_it_is_and_in_any_units():
+    seven = np.array([[0.0, 0.0], [600.0, 0.0], [250.0, 1000.0]])
+    ink = render_strokes([seven])
+    assert ink.shape[1] < ink.shape[0]  # as tall as it is drawn, not square
+    np.testing.assert_array_equal(render_strokes([seven + np.array([300.0, 2000.0])]), ink)
+    np.testing.assert_array_equal(render_strokes([seven / 1000]), ink)
 
 
 def scribbles(count: int, seed: int = 0) -> list[list[tuple[int, int]]]:

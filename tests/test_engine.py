@@ -3,11 +3,15 @@
 import re
 
 import numpy as np
+import onnx
+import onnxruntime as ort
 import pytest
-from conftest import build_linear_model
+from conftest import build_linear_model, ticking_clock
+from onnx import TensorProto, helper, numpy_helper
 
+from runtime import engine as engine_module
 from runtime import predict
-from runtime.engine import CONTRACT, DEFAULT_MODEL, Engine, ModelError
+from runtime.engine import CONTRACT, DEFAULT_MODEL, INPUT_NAME, OUTPUT_NAME, Engine, ModelError
 
 
 def test_default_model_path_is_inside_the_runtime_folder():
@@ -24,6 +28,50 @@ def test_engine_reads_a_batch_in_order_as_distributions(tiny_model_path):
     assert prediction.confidence == max(prediction.probabilities)
     assert sum(prediction.probabilities) == pytest.approx(1, abs=1e-5)
     assert prediction.ms > 0
+
+
+def test_a_prediction_times_the_inference_call_in_milliseconds(tiny_engine, monkeypatch):
+    monkeypatch.setattr(engine_module, "time", ticking_clock(0.25))
+    predictions = tiny_engine.predict_batch(np.zeros((2, 28, 28)))
+    assert [p.ms for p in predictions] == [250.0, 250.0]  # the one call, for the whole batch
+
+
+def test_the_session_runs_on_one_cpu_thread_and_logs_only_errors(tiny_model_path):
+    """The second core is left to the pad (see `session_options`), and onnxruntime's warnings
+    never reach a pad user's terminal."""
+    session = Engine(tiny_model_path).session
+    options = session.get_session_options()
+    assert options.intra_op_num_threads == 1
+    assert options.log_severity_level == 3  # onnxruntime's ERROR
+    assert session.get_providers() == ["CPUExecutionProvider"]
+
+
+def test_a_load_failure_without_a_message_is_named_by_its_type(tiny_model_path, monkeypatch):
+    def failing(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(ort, "InferenceSession", failing)
+    with pytest.raises(ModelError, match=r"^cannot load model .*tiny\.onnx: MemoryError$"):
+        Engine(tiny_model_path)
+
+
+def constant_model(path, inputs: list[tuple[str, int, list]]):
+    """A model with these (name, element type, shape) inputs, which it ignores, and a
+    constant `probabilities` output: to try the engine's signature check."""
+    value = numpy_helper.from_array(np.full((1, 10), 0.1, np.float32))
+    graph = helper.make_graph(
+        [helper.make_node("Constant", [], [OUTPUT_NAME], value=value)],
+        "constant",
+        [helper.make_tensor_value_info(name, kind, shape) for name, kind, shape in inputs],
+        [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    helper.set_model_props(model, dict(CONTRACT))
+    onnx.save(model, path)
+    return path
+
+
+IMAGE = (INPUT_NAME, TensorProto.FLOAT, ["N", 28, 28, 1])
 
 
 def wrong_metadata(tmp_path):
@@ -52,11 +100,23 @@ def truncated(tmp_path):
 
 BAD_MODELS = {
     "missing": (lambda p: p / "absent.onnx", "not found"),
-    "corrupt": (corrupt, "cannot load model"),
+    "corrupt": (corrupt, ": [ONNXRuntimeError] : 7 : INVALID_PROTOBUF : "),
     "truncated": (truncated, "cannot load model"),
     "wrong-output": (wrong_output_size, "expected an output 'probabilities'"),
-    "no-metadata": (no_metadata, "not exported for this runtime"),
+    "no-metadata": (
+        no_metadata,
+        "not exported for this runtime's preprocessing (input_polarity=None, input_range=None,",
+    ),
     "wrong-metadata": (wrong_metadata, "input_polarity='x'"),
+    "no-input": (lambda p: constant_model(p / "m.onnx", []), "[N, 28, 28, 1], got none"),
+    "bytes-input": (
+        lambda p: constant_model(p / "m.onnx", [(INPUT_NAME, TensorProto.UINT8, ["N", 28, 28, 1])]),
+        "expected one input 'image' float [N, 28, 28, 1], got 'image' tensor(uint8) ['N', 28,",
+    ),
+    "two-inputs": (
+        lambda p: constant_model(p / "m.onnx", [IMAGE, ("size", TensorProto.FLOAT, ["N"])]),
+        "got 'image' tensor(float) ['N', 28, 28, 1], 'size' tensor(float) ['N']",
+    ),
 }
 
 

@@ -27,6 +27,11 @@ def test_thresholds_come_from_the_metadata_and_round_trip():
     assert Policy(None, 0.5).as_metadata() == {UNSURE_KEY: "0.5"}
 
 
+def test_thresholds_of_exactly_0_and_1_are_accepted():
+    assert Policy.from_metadata({REJECT_KEY: "1", UNSURE_KEY: "0"}) == Policy(1.0, 0.0)
+    assert Policy.from_metadata({REJECT_KEY: "0", UNSURE_KEY: "1"}) == Policy(0.0, 1.0)
+
+
 @pytest.mark.parametrize("value", ["nan", "-0.1", "1.5", "high", ""])
 def test_a_malformed_threshold_is_a_model_error_naming_the_key(value):
     with pytest.raises(ModelError, match=REJECT_KEY):

@@ -73,7 +73,9 @@ def test_a_scribble_of_more_strokes_than_any_digit_is_rejected_unread(engine, mo
     assert [len(d.pieces) for d in hatched.digits] == [24] and calls == [1]
     reading = read_strokes(engine, zero + hatching + [hatching[0] + 2.0])
     assert [len(d.pieces) for d in reading.digits] == [25]
-    assert reading.digits[0].image.shape == hatched.digits[0].image.shape  # the pad shows it
+    drawn, blank = hatched.digits[0].image, reading.digits[0].image
+    assert drawn.any() and not blank.any()  # 25 strokes are not drawn: the pad shows a blank
+    assert (blank.shape, blank.dtype) == (drawn.shape, drawn.dtype)  # cell, as for any digit
     assert reading.number == "?" and reading.as_json()["rejected"] is True
     assert calls == [1] and reading.single.not_digit == 1.0
 
