@@ -93,8 +93,8 @@ def group(boxes: list[Box], touching: set[tuple[int, int]] = frozenset()) -> lis
         inside = [g for g, span in enumerate(spans) if span.contains(boxes[speck])]
         if inside:  # a smiley's eye, not a stray dot
             groups[inside[0]].append(speck)
-    order = np.argsort([(span.left + span.right) / 2 for span in spans], kind="stable")
-    return [sorted(groups[i]) for i in order]
+    order = sorted(range(len(spans)), key=lambda g: spans[g].left + spans[g].right)
+    return [sorted(groups[g]) for g in order]
 
 
 def line_height(boxes: list[Box]) -> float:
@@ -276,7 +276,7 @@ def components(ink_mask: np.ndarray) -> Components:
             i = parent[i]
         return i
 
-    row_first = np.searchsorted(rows_start, np.arange(height + 1))
+    row_first = np.searchsorted(rows_start, np.arange(height))
     for run in range(len(rows_start)):
         row = rows_start[run]
         if row == 0:
@@ -300,7 +300,7 @@ def components(ink_mask: np.ndarray) -> Components:
         lefts[k], rights[k] = min(lefts[k], start), max(rights[k], stop)
         tops[k], bottoms[k] = min(tops[k], row), max(bottoms[k], row + 1)
         areas[k] += stop - start
-    boxes = [Box(*map(float, b)) for b in zip(lefts, tops, rights, bottoms, strict=True)]
+    boxes = [Box(*map(float, b)) for b in np.column_stack((lefts, tops, rights, bottoms))]
     return Components(labels, boxes, areas)
 
 

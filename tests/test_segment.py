@@ -14,6 +14,7 @@ from runtime.segment import (
     components,
     group,
     line_height,
+    span_of,
     stroke_boxes,
     touching_strokes,
     without_frames,
@@ -58,6 +59,17 @@ def five(left: float) -> list[np.ndarray]:
     """A 5 whose flag is written last, to the right of the top of its stem."""
     body = line((left + 5, 5), (left, 45), (left + 50, 55), (left + 50, 90), (left, 100))
     return [body, line((left + 8, 3), (left + 60, 0))]
+
+
+def halves_of_zero(left: float, gap: float = 0) -> list[np.ndarray]:
+    """A 0 drawn as two strokes, left half then right half, meeting top and bottom (or `gap`
+    apart): their extents do not overlap, only their touching makes them one digit."""
+    left_half = np.linspace(np.pi / 2, 3 * np.pi / 2, 15)
+    right_half = np.linspace(-np.pi / 2, np.pi / 2, 15)
+    return [
+        np.stack([left + shift + 30 + 30 * np.cos(t), 50 + 50 * np.sin(t)], axis=1)
+        for t, shift in ((left_half, 0), (right_half, gap))
+    ]
 
 
 def digits_of(strokes: list[np.ndarray]) -> list[list[int]]:
@@ -110,9 +122,101 @@ def test_a_stray_speck_is_dropped_but_a_dot_inside_a_drawing_is_kept():
     assert digits_of(strokes) == [[0, 1], [2]]
 
 
+def test_a_zero_drawn_in_two_halves_that_meet_is_one_digit():
+    assert digits_of(halves_of_zero(0)) == [[0, 1]]
+    assert digits_of([*one(0), *halves_of_zero(100)]) == [[0], [1, 2]]
+
+
+def test_a_dot_touching_a_digits_outline_stays_with_it():
+    dot = line((59, 50), (60, 50))  # on the 0's rightmost point
+    assert digits_of([*zero(0), dot]) == [[0, 1]]
+
+
+def test_pieces_of_a_digit_that_do_not_touch_join_by_their_overlap():
+    """An image's 8 broken in two pieces, one above the other, after a 0."""
+    pieces = [Box(0, 0, 60, 100), Box(100, 0, 160, 45), Box(100, 55, 160, 100)]
+    assert group(pieces) == [[0], [1, 2]]
+
+
+@pytest.mark.parametrize("side", [1, -1], ids=["right", "left"])
+def test_a_stem_written_apart_just_beside_its_body_joins_it(side):
+    """A thin stem counts as MIN_WIDTH of the line wide, so one written just outside its
+    digit's extent (a 4's stem beside its open L) still overlaps it enough."""
+    body = Box(0, 0, 45, 65)
+    stem = Box(46, 20, 48, 100)
+    if side < 0:  # mirrored
+        body, stem = (Box(-b.right, b.top, -b.left, b.bottom) for b in (body, stem))
+    assert group([body, stem]) == [[0, 1]]
+    assert group([stem, body]) == [[0, 1]]
+
+
+def test_a_one_just_beside_a_zero_stays_apart_on_either_side():
+    zero, after, before = Box(100, 0, 160, 100), Box(165, 0, 167, 100), Box(93, 0, 95, 100)
+    assert group([zero, after, before]) == [[2], [0], [1]]
+
+
+def test_pieces_overlapping_by_exactly_overlap_of_the_narrower_are_one_digit():
+    assert group([Box(0, 0, 60, 80), Box(53, 0, 73, 80)]) == [[0, 1]]  # 7 of 20 = OVERLAP
+    assert group([Box(0, 0, 60, 80), Box(54, 0, 74, 80)]) == [[0], [1]]
+
+
+def test_pieces_stacked_at_most_half_a_line_apart_are_one_digit():
+    assert group([Box(0, 0, 60, 100), Box(0, 150, 60, 250)]) == [[0, 1]]
+    assert group([Box(0, 0, 60, 100), Box(0, 151, 60, 251)]) == [[0], [1]]
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [Box(85, 10, 115, 15), Box(-55, 10, -25, 15), Box(55, -30, 85, -25), Box(55, 125, 85, 130)],
+    ids=["right", "left", "above", "below"],
+)
+def test_a_short_mark_attach_of_the_line_from_a_digit_joins_it(mark):
+    """A 5's flag or a 7's bar drawn apart: short, overlapping nothing, exactly ATTACH (25 of
+    100) away."""
+    assert group([Box(0, 0, 60, 100), mark]) == [[0, 1]]
+
+
+def test_short_marks_further_from_every_digit_stay_apart():
+    marks = [Box(100, 50, 130, 52), Box(-70, 50, -40, 52), Box(0, -80, 30, -78)]
+    under = Box(35, 178, 65, 180)
+    assert group([Box(0, 0, 60, 100), *marks, under]) == [[2], [3], [0], [4], [1]]
+
+
+def test_a_mark_as_tall_as_short_of_the_line_is_not_attached():
+    assert group([Box(0, 0, 60, 100), Box(85, 30, 115, 70)]) == [[0], [1]]  # 40 of 100
+
+
+def test_a_piece_exactly_speck_of_the_line_is_not_a_speck():
+    assert group([Box(0, 0, 60, 100), Box(200, 50, 212, 52)]) == [[0], [1]]  # 12 of 100
+
+
+def test_a_box_contains_the_boxes_on_its_edges():
+    assert Box(0, 0, 10, 10).contains(Box(0, 0, 10, 10))
+    assert not Box(0, 0, 10, 10).contains(Box(0, 0, 10, 11))
+
+
+def test_a_digits_box_covers_all_its_pieces():
+    pieces = [Box(0, 0, 10, 10), Box(5, 5, 40, 50), Box(2, 2, 8, 8)]
+    assert span_of(pieces, [0, 1, 2]) == Box(0, 0, 40, 50)
+
+
 def test_the_line_height_ignores_short_pieces():
     boxes = [Box(0, 0, 50, 100), Box(60, 0, 110, 90), Box(10, 48, 40, 52)]
     assert line_height(boxes) == 95
+
+
+@pytest.mark.parametrize(
+    ("boxes", "height"),
+    [
+        ([Box(0, 0, 10, 100), Box(20, 0, 30, 50)], 75),  # half the tallest still counts
+        ([Box(0, 0, 0.3, 0.5)], 0.5),  # tiny units: its own height
+        ([Box(0, 50, 60, 50), Box(100, 50, 130, 50)], 60),  # all flat: the widest piece
+        ([Box(5, 5, 5, 5)], 1.0),  # a single dot: one unit
+    ],
+    ids=["half", "tiny", "flat", "dot"],
+)
+def test_the_line_height_is_the_writings_own(boxes, height):
+    assert line_height(boxes) == height
 
 
 def test_nothing_drawn_has_no_groups():
@@ -122,6 +226,34 @@ def test_nothing_drawn_has_no_groups():
 def test_touching_strokes_are_found_where_pen_paths_cross_but_not_between_digits():
     strokes = [*four(0), *one(120)]
     assert touching_strokes(strokes) == {(0, 1)}
+
+
+@pytest.mark.parametrize("scale", [1, 0.01])
+def test_strokes_that_nearly_meet_touch_at_any_scale(scale):
+    """A 0 in halves and an 8 in two loops, each 5 apart (TOUCH of this line is 7.5), written
+    100 tall or 1 tall."""
+    t = np.linspace(0, 2 * np.pi, 30)
+    top, bottom = (np.stack([130 + 25 * np.cos(t), y + 25 * np.sin(t)], axis=1) for y in (25, 80))
+    strokes = [*halves_of_zero(0, gap=5), top, bottom]
+    assert touching_strokes([s * scale for s in strokes]) == {(0, 1), (2, 3)}
+
+
+def test_strokes_exactly_touch_of_the_line_apart_touch():
+    strokes = [line((0, 0), (0, 100)), line((10, 0), (10, 100))]  # TOUCH of 100
+    assert touching_strokes(strokes) == {(0, 1)}
+
+
+def test_a_stroke_touching_one_already_joined_through_others_is_joined_too():
+    """A # and a tick on its top bar: the top bar meets the stems already joined to the
+    bottom bar, and the tick after them."""
+    strokes = [
+        line((0, 50), (100, 50)),
+        line((0, 20), (100, 20)),
+        line((30, 0), (30, 100)),
+        line((60, 0), (60, 100)),
+        line((90, 20), (90, 5)),
+    ]
+    assert _joined(strokes, touching_strokes(strokes)) == [[0, 1, 2, 3, 4]]
 
 
 def test_box_as_xywh_covers_whole_pixels():
@@ -148,6 +280,23 @@ def test_components_match_scipy_on_any_image(mask):
         assert found.areas[label - 1] == rows.size
 
 
+@pytest.mark.parametrize("mask", [[[0, 1], [1, 0]], [[1, 0], [0, 1]]], ids=["rising", "falling"])
+def test_pixels_meeting_only_at_a_corner_are_one_piece(mask):
+    assert len(components(np.array(mask, dtype=bool)).boxes) == 1
+
+
+def test_a_piece_half_inked_around_another_is_not_a_frame():
+    """Only a piece with less than FRAME_FILL of its box inked is a frame: this open square
+    inks 18 of its 36 pixels."""
+    mask = np.zeros((8, 8), dtype=bool)
+    mask[1:7, 1] = mask[1:7, 6] = mask[6, 1:7] = True
+    mask[1, 2] = mask[1, 5] = True
+    mask[3, 3] = True  # a dot inside
+    found = components(mask)
+    assert found.areas.tolist() == [18, 1]
+    assert without_frames(found) == [0, 1]
+
+
 def test_a_frame_around_the_writing_is_dropped_but_a_zero_is_not():
     mask = np.zeros((100, 160), dtype=bool)
     mask[5:95, 5:8] = mask[5:95, 152:155] = mask[5:8, 5:155] = mask[92:95, 5:155] = True
@@ -171,6 +320,16 @@ def _strokes_over(rng: np.random.Generator, count: int, width: float) -> list[np
     return list(starts + rng.uniform(-50, 50, (count, 3, 2)))
 
 
+def _joined(strokes: list[np.ndarray], pairs: set[tuple[int, int]]) -> list[list[int]]:
+    """The strokes joined along `pairs`, as sorted lists."""
+    joined = {i: {i} for i in range(len(strokes))}
+    for a, b in pairs:
+        merged = joined[a] | joined[b]
+        for i in merged:
+            joined[i] = merged
+    return sorted(sorted(s) for s in {frozenset(s) for s in joined.values()})
+
+
 def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
     """Strokes joined along every pair within reach, all pairs compared point by point."""
     reach = TOUCH * line_height(stroke_boxes(strokes))
@@ -189,24 +348,22 @@ def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
 @given(st.integers(0, 2**32 - 1), st.integers(2, 25))
 def test_touching_strokes_join_exactly_the_strokes_that_meet(seed, count):
     strokes = _strokes_over(np.random.default_rng(seed), count, 600)
-    pairs = touching_strokes(strokes)
-    joined = {i: {i} for i in range(len(strokes))}
-    for a, b in pairs:
-        merged = joined[a] | joined[b]
-        for i in merged:
-            joined[i] = merged
-    assert sorted(sorted(s) for s in {frozenset(s) for s in joined.values()}) == (
-        _touching_by_brute_force(strokes)
-    )
+    assert _joined(strokes, touching_strokes(strokes)) == _touching_by_brute_force(strokes)
 
 
-def test_densified_strokes_keep_their_points_and_leave_no_gap_wider_than_asked():
-    stroke = line((0, 0), (10, 0), (10, 35))
-    dense = _densified(stroke, 4)
+@pytest.mark.parametrize("scale", [1, 0.01])
+def test_densified_strokes_keep_their_points_and_leave_no_gap_wider_than_asked(scale):
+    stroke = line((100, 0), (90, 0), (90, 35), (92, 35)) * scale
+    dense = _densified(stroke, 4 * scale)
     steps = np.linalg.norm(np.diff(dense, axis=0), axis=1)
-    assert steps.max() <= 4 and len(dense) == 1 + 3 + 9
+    assert steps.max() <= 4 * scale and len(dense) == 1 + 3 + 9 + 1  # none added to the last
     for point in stroke:
         assert np.linalg.norm(dense - point, axis=1).min() < 1e-9
+
+
+def test_strokes_in_unsigned_whole_pixels_densify_like_float_ones():
+    stroke = line((10, 0), (2, 0), (2, 9))
+    assert np.array_equal(_densified(stroke.astype(np.uint8), 4), _densified(stroke, 4))
 
 
 def test_a_canvas_covered_in_strokes_is_joined_with_one_pair_per_stroke():
