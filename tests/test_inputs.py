@@ -85,6 +85,19 @@ def test_both_polarities_give_the_same_ink(tmp_path):
     assert dark.max() == 1.0 and dark.min() == 0.0
 
 
+def test_a_16_bit_grey_scan_is_read_like_its_8_bit_copy(tmp_path):
+    """Pillow would clip 16-bit grey to 8 bits, not scale it: the paper and the ink alike
+    would be white, and the scan blank."""
+    grey = np.asarray(Image.open(drawn_png(tmp_path / "seven.png")).convert("L"))
+    scan = (5000 + grey * (50000 / 255)).astype(np.uint16)  # dark grey ink on light grey paper
+    Image.fromarray(scan).save(tmp_path / "scan16.png")
+    assert Image.open(tmp_path / "scan16.png").mode == "I;16"
+    Image.fromarray(np.round(scan / 257).astype(np.uint8)).save(tmp_path / "scan8.png")
+    np.testing.assert_allclose(
+        load_ink(tmp_path / "scan16.png"), load_ink(tmp_path / "scan8.png"), atol=0.01
+    )
+
+
 def test_a_dark_border_does_not_turn_the_paper_into_ink(tmp_path):
     page = np.asarray(Image.open(drawn_png(tmp_path / "seven.png")).convert("L")).copy()
     page[:12], page[-12:], page[:, :12], page[:, -12:] = 0, 0, 0, 0  # a thick black border
