@@ -44,6 +44,8 @@ def load_ink(path: Path) -> np.ndarray:
                     )
                 image = ImageOps.exif_transpose(image)
                 factor = math.ceil(math.sqrt(image.width * image.height / WORKING_PIXELS))
+                if image.mode.startswith("I;16"):  # 16-bit grey: Pillow's "L" clips it, so scale it
+                    image = image.point(lambda value: value / 257)
                 if image.has_transparency_data and image.mode != "RGBA":
                     image = image.convert("RGBA")
                 if image.mode == "RGBA" and image.getextrema()[3][0] < 255:

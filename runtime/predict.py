@@ -26,12 +26,13 @@ PROG = "digits-predict"
 STDIN = "-"
 
 
-def predict_file(engine: Engine, path: Path) -> dict:
-    """The JSON-ready answer for one image file; a blank image gets nulls, never a guess."""
+def predict_file(engine: Engine, path: str) -> dict:
+    """The JSON-ready answer for one image file, named as the user gave it (as a stroke file is);
+    a blank image gets nulls, never a guess."""
     try:
-        return {"file": str(path), **read_ink(engine, load_ink(path)).as_json()}
+        return {"file": path, **read_ink(engine, load_ink(Path(path))).as_json()}
     except DigitsError as error:
-        return {"file": str(path), "error": str(error)}
+        return {"file": path, "error": str(error)}
 
 
 def predict_strokes(engine: Engine, source: str) -> Iterator[dict]:
@@ -60,16 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Read the digits in images or strokes (JSON lines on stdout)."
     )
-    parser.add_argument("images", nargs="*", type=Path, metavar="IMAGE")
+    parser.add_argument("images", nargs="*", metavar="IMAGE")
     parser.add_argument(
         "--strokes",
         metavar="FILE",
         help='read {"strokes": [[[x, y], ...], ...]} from FILE, or one object a line from - '
         "(standard input), instead of images",
     )
-    parser.add_argument(
-        "--model", type=Path, default=DEFAULT_MODEL, help="ONNX model (default: %(default)s)"
-    )
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="ONNX model (default: %(default)s)")
     args = parser.parse_args(argv)
     if bool(args.images) == bool(args.strokes):
         parser.error("give image files or --strokes FILE, not both and not neither")

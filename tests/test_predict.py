@@ -1,7 +1,10 @@
 """The predict CLI: one JSON line per image or stroke drawing, bad inputs reported, exit codes."""
 
+import errno
+import io
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +15,7 @@ from conftest import build_linear_model, drawn_png
 from PIL import Image
 
 from runtime import predict
-from runtime.engine import CONTRACT
+from runtime.engine import CONTRACT, DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
 KEYS = {"file", "digit", "confidence", "probabilities", "number", "digits"}
@@ -88,10 +91,11 @@ def test_standard_input_takes_one_drawing_a_line_and_reports_each_bad_one(
             json.dumps({"strokes": [[[0, 0], [0, 100]], [[50, 0], [110, 0], [70, 100]]]}),
         ]
     )
-    monkeypatch.setattr(sys, "stdin", __import__("io").StringIO(text + "\n"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text + "\n"))
     assert predict.main(["--model", str(tiny_model_path), "--strokes", "-"]) == 1
     lines = lines_of(capsys)
     assert [line.get("line") for line in lines] == [1, 2, 4, 5, 6]
+    assert {line["file"] for line in lines} == {"-"}
     assert [("error" in line) for line in lines] == [False, True, True, True, False]
     assert "not JSON" in lines[1]["error"] and "finite" in lines[2]["error"]
     two_digits = lines[4]
@@ -100,10 +104,88 @@ def test_standard_input_takes_one_drawing_a_line_and_reports_each_bad_one(
 
 
 def test_an_unreadable_stroke_file_is_an_error_line(tmp_path, tiny_model_path, capsys):
-    assert (
-        predict.main(["--model", str(tiny_model_path), "--strokes", str(tmp_path / "no.json")]) == 1
+    missing = str(tmp_path / "no.json")
+    assert predict.main(["--model", str(tiny_model_path), "--strokes", missing]) == 1
+    assert lines_of(capsys) == [
+        {"file": missing, "error": f"cannot read: {os.strerror(errno.ENOENT)}"}
+    ]
+
+
+def test_a_stroke_file_not_in_utf8_is_an_error_line_that_says_why(
+    tmp_path, tiny_model_path, capsys
+):
+    latin1 = tmp_path / "seven.json"
+    latin1.write_bytes(
+        json.dumps({**SEVEN, "name": "sept é"}, ensure_ascii=False).encode("latin-1")
     )
-    assert "cannot read" in lines_of(capsys)[0]["error"]
+    assert predict.main(["--model", str(tiny_model_path), "--strokes", str(latin1)]) == 1
+    (line,) = lines_of(capsys)
+    assert line["error"].startswith("cannot read: 'utf-8' codec can't decode byte 0xe9")
+
+
+def test_a_utf8_stroke_file_reads_the_same_whatever_the_locale(tmp_path, tiny_model_path, capsys):
+    """JSON is UTF-8: a name with an accent in it must not depend on the user's locale."""
+    stroke_file = tmp_path / "seven.json"
+    stroke_file.write_text(
+        json.dumps({**SEVEN, "name": "sept é"}, ensure_ascii=False), encoding="utf-8"
+    )
+    args = ["--model", str(tiny_model_path), "--strokes", str(stroke_file)]
+    assert predict.main(args) == 0
+    ascii_locale = {**os.environ, "LC_ALL": "C", "PYTHONCOERCECLOCALE": "0", "PYTHONUTF8": "0"}
+    # as the installed digits-predict script runs it (also lets mutmut reach the module)
+    digits_predict = "import sys; from runtime.predict import main; sys.exit(main())"
+    in_ascii_locale = subprocess.run(
+        [sys.executable, "-c", digits_predict, *args],
+        cwd=ROOT,
+        env=ascii_locale,
+        capture_output=True,
+        timeout=60,
+    )
+    assert in_ascii_locale.returncode == 0, in_ascii_locale.stdout
+    assert in_ascii_locale.stdout.decode() == capsys.readouterr().out
+
+
+def test_each_answer_is_sent_before_the_next_drawing_is_read(tiny_model_path, monkeypatch):
+    """A program drawing on the other end of a pipe waits for each answer before it sends the
+    next drawing: an answer held in a buffer would leave both waiting."""
+    sent = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(sent, encoding="utf-8"))
+    seen_before_each_drawing = []
+
+    def drawings():
+        for _ in range(3):
+            seen_before_each_drawing.append(sent.getvalue().count(b"\n"))
+            yield json.dumps(SEVEN) + "\n"
+
+    monkeypatch.setattr(sys, "stdin", drawings())
+    assert predict.main(["--model", str(tiny_model_path), "--strokes", "-"]) == 0
+    assert seen_before_each_drawing == [0, 1, 2]
+
+
+def test_an_image_keeps_the_name_it_was_given(tmp_path, tiny_model_path, monkeypatch, capsys):
+    drawn_png(tmp_path / "seven.png")
+    monkeypatch.chdir(tmp_path)
+    names = ["./seven.png", "seven.png", f"{tmp_path}//seven.png"]
+    assert predict.main(["--model", str(tiny_model_path), *names]) == 0
+    assert [line["file"] for line in lines_of(capsys)] == names
+
+
+def test_help_says_what_to_give_and_which_model_reads_it(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")  # one line per option, whatever the terminal
+    with pytest.raises(SystemExit) as exit_info:
+        predict.main(["--help"])
+    assert exit_info.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert shown.startswith(
+        "usage: digits-predict [-h] [--strokes FILE] [--model MODEL] [IMAGE ...] "
+        "Read the digits in images or strokes (JSON lines on stdout). "
+        "positional arguments: IMAGE "
+    )
+    assert (
+        '--strokes FILE read {"strokes": [[[x, y], ...], ...]} from FILE, or one object a line '
+        "from - (standard input), instead of images"
+    ) in shown
+    assert f"--model MODEL ONNX model (default: {DEFAULT_MODEL})" in shown
 
 
 @pytest.mark.parametrize("args", [[], ["x.png", "--strokes", "-"]], ids=["neither", "both"])
@@ -111,7 +193,9 @@ def test_images_or_strokes_one_of_the_two(args, capsys):
     with pytest.raises(SystemExit) as exit_info:
         predict.main(args)
     assert exit_info.value.code == 2
-    assert "give image files or --strokes" in capsys.readouterr().err
+    assert capsys.readouterr().err.endswith(
+        "digits-predict: error: give image files or --strokes FILE, not both and not neither\n"
+    )
 
 
 def test_a_model_answering_nan_gives_an_error_line_not_invalid_json(tmp_path, capsys):
