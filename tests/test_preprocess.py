@@ -5,15 +5,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from PIL import Image
 
 from runtime.canvas import Canvas, render_strokes
 from runtime.preprocess import (
+    DIGIT_BOX,
     IMAGE_SIZE,
+    INK_THRESHOLD,
     MIN_CONTRAST,
     image_to_model_input,
     ink_from_grayscale,
+    model_batch,
     to_model_input,
 )
+from tests.drawings import SEVEN, ZERO
 
 # A "4" as three strokes in a unit box: what a person would draw with the mouse.
 FOUR = [
@@ -47,6 +52,45 @@ def draw(strokes, box, canvas_side: int = 448, brush: float = 0.07) -> np.ndarra
 def test_empty_canvas_gives_no_input():
     assert to_model_input(np.zeros((300, 300), np.uint8)) is None
     assert to_model_input(np.full((50, 80), 0.1, np.float32)) is None  # faint noise is not ink
+    assert to_model_input(np.full((50, 80), INK_THRESHOLD, np.float32)) is None  # nor at the line
+    assert to_model_input(np.full((50, 80), 30, np.uint8)) is None  # 30/255: faint in 8 bits too
+
+
+def test_faint_smudges_around_a_drawing_neither_move_nor_shrink_it():
+    """Only ink above INK_THRESHOLD is cropped to: a smudge beside or above the digit, no
+    stronger than that, is not part of it."""
+    clean = np.zeros((120, 120), np.float32)
+    clean[40:80, 50:70] = 1.0
+    smudged = clean.copy()
+    smudged[45:75, 20:25] = INK_THRESHOLD  # beside the digit, in its rows
+    smudged[5:10, 50:70] = INK_THRESHOLD  # above it
+    assert np.array_equal(to_model_input(smudged), to_model_input(clean))
+
+
+@pytest.mark.parametrize("shape", [(40, 10), (10, 40)])
+def test_the_longer_side_of_the_ink_spans_the_digit_box_exactly(shape):
+    """A solid bar, on paper all round, fills DIGIT_BOX pixels along its length at full ink
+    (scaled by its ink, not by the paper around it) with its centre of mass at the centre."""
+    height, width = shape
+    ink = np.zeros((height + 20, width + 20), np.float32)
+    ink[10 : 10 + height, 10 : 10 + width] = 1.0
+    image = to_model_input(ink)
+    along = image.max(axis=1 if height > width else 0)
+    assert np.count_nonzero(along) == DIGIT_BOX and (along[along > 0] > 0.999).all()
+    total = image.sum()
+    centre_y = image.sum(axis=1) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    centre_x = image.sum(axis=0) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    assert abs(centre_y - IMAGE_SIZE / 2) < 0.01 and abs(centre_x - IMAGE_SIZE / 2) < 0.01
+
+
+def test_an_8_bit_drawing_gives_the_input_of_the_same_drawing_in_floats():
+    """255 is full ink in a uint8 image as 1.0 is in a float one, the threshold included: an
+    anti-aliased drawing with a faint smudge beside it reads the same either way."""
+    halved = Image.fromarray(render_strokes([np.array(stroke) * 100 for stroke in FOUR])).reduce(2)
+    ink = np.array(halved)
+    assert ink.dtype == np.uint8 and np.count_nonzero((ink > 0) & (ink < 255)) > 50
+    ink[40:60, :3] = 30  # below INK_THRESHOLD of 255
+    assert np.allclose(to_model_input(ink), to_model_input(ink / 255.0), atol=1e-6)
 
 
 def test_output_is_a_centred_mnist_style_image():
@@ -97,8 +141,9 @@ def test_polarity_of_image_files_is_detected():
     dark_on_light = 255 - ink
     light_on_dark = ink
     grey_paper = (200 - ink * 0.6).astype(np.uint8)  # a photo: grey paper, dark grey pencil
+    grey_screen = (60 + ink * (195 / 255)).astype(np.uint8)  # white ink on a dark grey theme
     expected = to_model_input(ink)
-    for picture in (dark_on_light, light_on_dark, grey_paper):
+    for picture in (dark_on_light, light_on_dark, grey_paper, grey_screen):
         got = to_model_input(ink_from_grayscale(picture))
         assert np.abs(got - expected).mean() < 0.02
 
@@ -146,6 +191,7 @@ def test_random_canvases_never_raise_and_stay_in_range(canvas):
 def test_random_pictures_map_to_ink_in_range(picture):
     ink = ink_from_grayscale(picture)
     assert ink.shape == picture.shape and ink.min() >= 0 and ink.max() <= 1
+    assert ink.dtype == np.float32  # as the model's input, at half float64's memory
 
 
 def bold_ring(side: int = 200, radius: float = 60, width: float = 45) -> np.ndarray:
@@ -178,3 +224,27 @@ def test_ink_that_vanishes_at_the_models_size_is_blank():
     assert to_model_input(line) is None  # 0.001 of a pixel thick at the model's scale
     bar = image_to_model_input(line)  # an image file's line is drawn at the model's width
     assert bar is not None and bar.sum(axis=1).max() > 15  # a level bar, for rejection to judge
+
+
+def test_a_batch_of_mnist_images_is_scaled_to_the_models_range_and_shape():
+    """uint8 images are divided by 255, float ones (already 0..1) kept: both as float32
+    [N, 28, 28, 1], even for a single image."""
+    pixels = np.arange(2 * IMAGE_SIZE * IMAGE_SIZE).reshape(2, IMAGE_SIZE, IMAGE_SIZE) % 256
+    batch = model_batch(pixels.astype(np.uint8))
+    assert batch.shape == (2, IMAGE_SIZE, IMAGE_SIZE, 1) and batch.dtype == np.float32
+    assert batch.min() == 0 and batch.max() == 1 and np.allclose(batch[..., 0] * 255, pixels)
+    floats = pixels / 255.0
+    assert np.allclose(model_batch(floats)[..., 0], floats)
+    assert model_batch(floats[0]).shape == (1, IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+@pytest.mark.parametrize(
+    "strokes, side, pen",
+    [(FOUR, 90, 4), (ZERO, 150, 3), (SEVEN, 60, 4)],
+)
+def test_a_digit_in_an_image_file_reads_as_the_same_digit_drawn_on_the_pad(strokes, side, pen):
+    """Whatever the picture's size and pen, an image file's digit is brought to the drawing the
+    model knows: nearly the input of the same strokes drawn on the pad."""
+    canvas = draw_canvas(strokes, (0.15, 0.15, 0.7), canvas_side=side, brush=pen / side)
+    pad = to_model_input(render_strokes(canvas.pixel_strokes()))
+    assert np.abs(image_to_model_input(canvas.ink()) - pad).mean() < 0.015
