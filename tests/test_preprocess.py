@@ -13,6 +13,7 @@ from runtime.preprocess import (
     IMAGE_SIZE,
     INK_THRESHOLD,
     MIN_CONTRAST,
+    MODEL_SIDE,
     image_to_model_input,
     ink_from_grayscale,
     model_batch,
@@ -83,13 +84,27 @@ def test_the_longer_side_of_the_ink_spans_the_digit_box_exactly(shape):
     assert abs(centre_y - IMAGE_SIZE / 2) < 0.01 and abs(centre_x - IMAGE_SIZE / 2) < 0.01
 
 
+@pytest.mark.parametrize("flip", [False, True])
+def test_all_the_ink_of_a_lopsided_drawing_stays_in_the_field(flip):
+    """A heavy blob at one end of a long thin stroke puts the centre of mass near that end:
+    the drawing moves off centre just enough to keep the stroke's far end in the field, rather
+    than cut it off. Area-averaging keeps the ink's amount, scaled by the area."""
+    ink = np.zeros((120, 60), np.float32)
+    ink[10:30, 15:45] = 1.0  # the blob, at the top
+    ink[30:110, 29:31] = 1.0  # the stroke, down to the bottom
+    if flip:
+        ink = ink[::-1].T  # the blob on the right, the stroke to the left
+    image = to_model_input(np.ascontiguousarray(ink))
+    assert image.sum() == pytest.approx(ink.sum() * (DIGIT_BOX / 100) ** 2, rel=1e-4)
+
+
 def test_an_8_bit_drawing_gives_the_input_of_the_same_drawing_in_floats():
     """255 is full ink in a uint8 image as 1.0 is in a float one, the threshold included: an
     anti-aliased drawing with a faint smudge beside it reads the same either way."""
     halved = Image.fromarray(render_strokes([np.array(stroke) * 100 for stroke in FOUR])).reduce(2)
-    ink = np.array(halved)
+    ink = np.pad(np.array(halved), 10)
     assert ink.dtype == np.uint8 and np.count_nonzero((ink > 0) & (ink < 255)) > 50
-    ink[40:60, :3] = 30  # below INK_THRESHOLD of 255
+    ink[30:40, :5] = 30  # beside the digit, below INK_THRESHOLD of 255
     assert np.allclose(to_model_input(ink), to_model_input(ink / 255.0), atol=1e-6)
 
 
@@ -224,6 +239,33 @@ def test_ink_that_vanishes_at_the_models_size_is_blank():
     assert to_model_input(line) is None  # 0.001 of a pixel thick at the model's scale
     bar = image_to_model_input(line)  # an image file's line is drawn at the model's width
     assert bar is not None and bar.sum(axis=1).max() > 15  # a level bar, for rejection to judge
+    level_line = to_model_input(render_strokes([np.array([[0.0, 0.0], [1.0, 0.0]])]))
+    assert np.abs(bar - level_line).mean() < 0.01  # as the pad draws a level line
+
+
+def test_a_bold_1_from_a_marker_is_thinned_to_a_stroke():
+    """A bar filling its whole crop has no paper inside it: the paper beyond the image thins it,
+    to a tall stroke, not a block."""
+    marker = np.zeros((440, 200), np.float32)
+    marker[20:420, 25:175] = 1.0
+    image = image_to_model_input(marker)
+    plain = to_model_input(marker)
+    assert np.count_nonzero(image.max(axis=1) > 0.1) == DIGIT_BOX  # as tall as the digit box
+    assert image.sum(axis=1).max() < 0.75 * plain.sum(axis=1).max()
+
+
+def test_strokes_a_little_bolder_than_the_models_are_left_as_drawn():
+    """Only strokes wider than BOLD times the model's width are thinned: a 20 px pen on a
+    100 px picture (1.25 times) reads as that drawing itself."""
+    ink = draw(FOUR, (0.0, 0.0, 1.0), canvas_side=MODEL_SIDE, brush=0.2)
+    assert np.abs(image_to_model_input(ink) - to_model_input(ink)).mean() < 0.005
+
+
+def test_float_ink_beyond_0_and_1_is_clipped_to_paper_and_full_ink():
+    """A float image not normalised (paper below 0, ink above 1) reads as the same drawing."""
+    ink = np.zeros((60, 40), np.float32)
+    ink[10:50, 15:25] = 1.0
+    assert np.array_equal(to_model_input(3 * ink - 1), to_model_input(ink))
 
 
 def test_a_batch_of_mnist_images_is_scaled_to_the_models_range_and_shape():
