@@ -243,6 +243,14 @@ def test_ink_that_vanishes_at_the_models_size_is_blank():
     assert np.abs(bar - level_line).mean() < 0.01  # as the pad draws a level line
 
 
+def test_ink_that_reaches_the_ink_threshold_at_the_models_size_is_a_drawing():
+    """The hairline rule's boundary: a faint line averaged down to exactly INK_THRESHOLD counts."""
+    line = np.zeros((3, 64), np.float32)
+    line[1] = 0.6  # averaged down to a quarter of that in the rows it lands in
+    image = to_model_input(line)
+    assert image is not None and image.max() == np.float32(INK_THRESHOLD)
+
+
 def test_a_bold_1_from_a_marker_is_thinned_to_a_stroke():
     """A bar filling its whole crop has no paper inside it: the paper beyond the image thins it,
     to a tall stroke, not a block."""
@@ -264,7 +272,8 @@ def test_strokes_a_little_bolder_than_the_models_are_left_as_drawn():
 def test_float_ink_beyond_0_and_1_is_clipped_to_paper_and_full_ink():
     """A float image not normalised (paper below 0, ink above 1) reads as the same drawing."""
     ink = np.zeros((60, 40), np.float32)
-    ink[10:50, 15:25] = 1.0
+    ink[10:50, 15:25] = 1.0  # a 1 with a flag: paper inside its box too
+    ink[10:15, 5:15] = 1.0
     assert np.array_equal(to_model_input(3 * ink - 1), to_model_input(ink))
 
 
