@@ -299,3 +299,18 @@ def test_a_digit_in_an_image_file_reads_as_the_same_digit_drawn_on_the_pad(strok
     canvas = draw_canvas(strokes, (0.15, 0.15, 0.7), canvas_side=side, brush=pen / side)
     pad = to_model_input(render_strokes(canvas.pixel_strokes()))
     assert np.abs(image_to_model_input(canvas.ink()) - pad).mean() < 0.015
+
+
+@pytest.mark.parametrize("enlarged", [1, 3])
+def test_an_mnist_digit_saved_as_a_picture_stays_close_to_mnists_own(mnist_path, enlarged):
+    """A 28 px MNIST digit, or a screenshot of one enlarged, is already the drawing the model
+    knows: brought to the model's strokes (smoothly enlarged first), it barely changes."""
+    with np.load(mnist_path) as mnist:
+        digits = mnist["x_test"][:40]
+    side = IMAGE_SIZE * enlarged
+    differences = []
+    for digit in digits:
+        picture = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC))
+        mnist_input = to_model_input(picture)
+        differences.append(np.abs(image_to_model_input(picture) - mnist_input).mean())
+    assert np.mean(differences) < 0.044
