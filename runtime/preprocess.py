@@ -91,7 +91,7 @@ def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     strongest = float(ink.max())
     if strongest < MIN_CONTRAST:
         return np.zeros_like(gray)
-    return np.clip(ink / strongest, 0.0, 1.0)
+    return np.maximum(ink / strongest, 0.0)
 
 
 def _ink_crop(ink: np.ndarray) -> np.ndarray | None:
@@ -107,12 +107,12 @@ def _ink_crop(ink: np.ndarray) -> np.ndarray | None:
 
 
 def _stroke_width(strokes: np.ndarray) -> float:
-    """The mean width of the strokes in a binary image: twice the area over the outline's length
-    (a long stroke of width w and length L has area wL and outline 2L). Pixel edges overcount a
-    slanted outline; pi/4 is their mean excess over all directions."""
+    """The mean width of the strokes in a binary image with some ink: twice the area over the
+    outline's length (a long stroke of width w and length L has area wL and outline 2L). Pixel
+    edges overcount a slanted outline; pi/4 is their mean excess over all directions."""
     padded = np.pad(strokes, 1)
     edges = np.count_nonzero(np.diff(padded, axis=0)) + np.count_nonzero(np.diff(padded, axis=1))
-    return 2 * float(strokes.sum()) / max(edges * math.pi / 4, 1.0)
+    return 2 * float(strokes.sum()) / (edges * math.pi / 4)
 
 
 def _eroded(strokes: np.ndarray, radius: float) -> np.ndarray:
@@ -161,7 +161,7 @@ def _scale_and_centre(crop: np.ndarray) -> np.ndarray:
         (right - left, bottom - top), Image.Resampling.BOX, box=tuple(v + margin for v in source)
     )
     field = np.zeros((IMAGE_SIZE, IMAGE_SIZE), dtype=np.float32)
-    field[top:bottom, left:right] = np.clip(np.asarray(digit), 0.0, 1.0)
+    field[top:bottom, left:right] = np.asarray(digit)  # averages of [0, 1] stay in [0, 1]
     return field
 
 

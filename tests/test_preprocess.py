@@ -5,15 +5,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from PIL import Image
 
 from runtime.canvas import Canvas, render_strokes
 from runtime.preprocess import (
+    DIGIT_BOX,
     IMAGE_SIZE,
+    INK_THRESHOLD,
     MIN_CONTRAST,
+    MODEL_SIDE,
     image_to_model_input,
     ink_from_grayscale,
+    model_batch,
     to_model_input,
 )
+from tests.drawings import SEVEN, ZERO
 
 # A "4" as three strokes in a unit box: what a person would draw with the mouse.
 FOUR = [
@@ -47,6 +53,59 @@ def draw(strokes, box, canvas_side: int = 448, brush: float = 0.07) -> np.ndarra
 def test_empty_canvas_gives_no_input():
     assert to_model_input(np.zeros((300, 300), np.uint8)) is None
     assert to_model_input(np.full((50, 80), 0.1, np.float32)) is None  # faint noise is not ink
+    assert to_model_input(np.full((50, 80), INK_THRESHOLD, np.float32)) is None  # nor at the line
+    assert to_model_input(np.full((50, 80), 30, np.uint8)) is None  # 30/255: faint in 8 bits too
+
+
+def test_faint_smudges_around_a_drawing_neither_move_nor_shrink_it():
+    """Only ink above INK_THRESHOLD is cropped to: a smudge beside or above the digit, no
+    stronger than that, is not part of it."""
+    clean = np.zeros((120, 120), np.float32)
+    clean[40:80, 50:70] = 1.0
+    smudged = clean.copy()
+    smudged[45:75, 20:25] = INK_THRESHOLD  # beside the digit, in its rows
+    smudged[5:10, 50:70] = INK_THRESHOLD  # above it
+    assert np.array_equal(to_model_input(smudged), to_model_input(clean))
+
+
+@pytest.mark.parametrize("shape", [(40, 10), (10, 40)])
+def test_the_longer_side_of_the_ink_spans_the_digit_box_exactly(shape):
+    """A solid bar, on paper all round, fills DIGIT_BOX pixels along its length at full ink
+    (scaled by its ink, not by the paper around it) with its centre of mass at the centre."""
+    height, width = shape
+    ink = np.zeros((height + 20, width + 20), np.float32)
+    ink[10 : 10 + height, 10 : 10 + width] = 1.0
+    image = to_model_input(ink)
+    along = image.max(axis=1 if height > width else 0)
+    assert np.count_nonzero(along) == DIGIT_BOX and (along[along > 0] > 0.999).all()
+    total = image.sum()
+    centre_y = image.sum(axis=1) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    centre_x = image.sum(axis=0) @ (np.arange(IMAGE_SIZE) + 0.5) / total
+    assert abs(centre_y - IMAGE_SIZE / 2) < 0.01 and abs(centre_x - IMAGE_SIZE / 2) < 0.01
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_all_the_ink_of_a_lopsided_drawing_stays_in_the_field(flip):
+    """A heavy blob at one end of a long thin stroke puts the centre of mass near that end:
+    the drawing moves off centre just enough to keep the stroke's far end in the field, rather
+    than cut it off. Area-averaging keeps the ink's amount, scaled by the area."""
+    ink = np.zeros((120, 60), np.float32)
+    ink[10:30, 15:45] = 1.0  # the blob, at the top
+    ink[30:110, 29:31] = 1.0  # the stroke, down to the bottom
+    if flip:
+        ink = ink[::-1].T  # the blob on the right, the stroke to the left
+    image = to_model_input(np.ascontiguousarray(ink))
+    assert image.sum() == pytest.approx(ink.sum() * (DIGIT_BOX / 100) ** 2, rel=1e-4)
+
+
+def test_an_8_bit_drawing_gives_the_input_of_the_same_drawing_in_floats():
+    """255 is full ink in a uint8 image as 1.0 is in a float one, the threshold included: an
+    anti-aliased drawing with a faint smudge beside it reads the same either way."""
+    halved = Image.fromarray(render_strokes([np.array(stroke) * 100 for stroke in FOUR])).reduce(2)
+    ink = np.pad(np.array(halved), 10)
+    assert ink.dtype == np.uint8 and np.count_nonzero((ink > 0) & (ink < 255)) > 50
+    ink[30:40, :5] = 30  # beside the digit, below INK_THRESHOLD of 255
+    assert np.allclose(to_model_input(ink), to_model_input(ink / 255.0), atol=1e-6)
 
 
 def test_output_is_a_centred_mnist_style_image():
@@ -97,8 +156,9 @@ def test_polarity_of_image_files_is_detected():
     dark_on_light = 255 - ink
     light_on_dark = ink
     grey_paper = (200 - ink * 0.6).astype(np.uint8)  # a photo: grey paper, dark grey pencil
+    grey_screen = (60 + ink * (195 / 255)).astype(np.uint8)  # white ink on a dark grey theme
     expected = to_model_input(ink)
-    for picture in (dark_on_light, light_on_dark, grey_paper):
+    for picture in (dark_on_light, light_on_dark, grey_paper, grey_screen):
         got = to_model_input(ink_from_grayscale(picture))
         assert np.abs(got - expected).mean() < 0.02
 
@@ -146,6 +206,7 @@ def test_random_canvases_never_raise_and_stay_in_range(canvas):
 def test_random_pictures_map_to_ink_in_range(picture):
     ink = ink_from_grayscale(picture)
     assert ink.shape == picture.shape and ink.min() >= 0 and ink.max() <= 1
+    assert ink.dtype == np.float32  # as the model's input, at half float64's memory
 
 
 def bold_ring(side: int = 200, radius: float = 60, width: float = 45) -> np.ndarray:
@@ -178,3 +239,78 @@ def test_ink_that_vanishes_at_the_models_size_is_blank():
     assert to_model_input(line) is None  # 0.001 of a pixel thick at the model's scale
     bar = image_to_model_input(line)  # an image file's line is drawn at the model's width
     assert bar is not None and bar.sum(axis=1).max() > 15  # a level bar, for rejection to judge
+    level_line = to_model_input(render_strokes([np.array([[0.0, 0.0], [1.0, 0.0]])]))
+    assert np.abs(bar - level_line).mean() < 0.01  # as the pad draws a level line
+
+
+def test_ink_that_reaches_the_ink_threshold_at_the_models_size_is_a_drawing():
+    """The hairline rule's boundary: a faint line averaged down to exactly INK_THRESHOLD counts."""
+    line = np.zeros((3, 64), np.float32)
+    line[1] = 0.6  # averaged down to a quarter of that in the rows it lands in
+    image = to_model_input(line)
+    assert image is not None and image.max() == np.float32(INK_THRESHOLD)
+
+
+def test_a_bold_1_from_a_marker_is_thinned_to_a_stroke():
+    """A bar filling its whole crop has no paper inside it: the paper beyond the image thins it,
+    to a tall stroke, not a block."""
+    marker = np.zeros((440, 200), np.float32)
+    marker[20:420, 25:175] = 1.0
+    image = image_to_model_input(marker)
+    plain = to_model_input(marker)
+    assert np.count_nonzero(image.max(axis=1) > 0.1) == DIGIT_BOX  # as tall as the digit box
+    assert image.sum(axis=1).max() < 0.75 * plain.sum(axis=1).max()
+
+
+def test_strokes_a_little_bolder_than_the_models_are_left_as_drawn():
+    """Only strokes wider than BOLD times the model's width are thinned: a 20 px pen on a
+    100 px picture (1.25 times) reads as that drawing itself."""
+    ink = draw(FOUR, (0.0, 0.0, 1.0), canvas_side=MODEL_SIDE, brush=0.2)
+    assert np.abs(image_to_model_input(ink) - to_model_input(ink)).mean() < 0.005
+
+
+def test_float_ink_beyond_0_and_1_is_clipped_to_paper_and_full_ink():
+    """A float image not normalised (paper below 0, ink above 1) reads as the same drawing."""
+    ink = np.zeros((60, 40), np.float32)
+    ink[10:50, 15:25] = 1.0  # a 1 with a flag: paper inside its box too
+    ink[10:15, 5:15] = 1.0
+    assert np.array_equal(to_model_input(3 * ink - 1), to_model_input(ink))
+
+
+def test_a_batch_of_mnist_images_is_scaled_to_the_models_range_and_shape():
+    """uint8 images are divided by 255, float ones (already 0..1) kept: both as float32
+    [N, 28, 28, 1], even for a single image."""
+    pixels = np.arange(2 * IMAGE_SIZE * IMAGE_SIZE).reshape(2, IMAGE_SIZE, IMAGE_SIZE) % 256
+    batch = model_batch(pixels.astype(np.uint8))
+    assert batch.shape == (2, IMAGE_SIZE, IMAGE_SIZE, 1) and batch.dtype == np.float32
+    assert batch.min() == 0 and batch.max() == 1 and np.allclose(batch[..., 0] * 255, pixels)
+    floats = pixels / 255.0
+    assert np.allclose(model_batch(floats)[..., 0], floats)
+    assert model_batch(floats[0]).shape == (1, IMAGE_SIZE, IMAGE_SIZE, 1)
+
+
+@pytest.mark.parametrize(
+    "strokes, side, pen",
+    [(FOUR, 90, 4), (ZERO, 150, 3), (SEVEN, 60, 4)],
+)
+def test_a_digit_in_an_image_file_reads_as_the_same_digit_drawn_on_the_pad(strokes, side, pen):
+    """Whatever the picture's size and pen, an image file's digit is brought to the drawing the
+    model knows: nearly the input of the same strokes drawn on the pad."""
+    canvas = draw_canvas(strokes, (0.15, 0.15, 0.7), canvas_side=side, brush=pen / side)
+    pad = to_model_input(render_strokes(canvas.pixel_strokes()))
+    assert np.abs(image_to_model_input(canvas.ink()) - pad).mean() < 0.015
+
+
+@pytest.mark.parametrize("enlarged", [1, 3])
+def test_an_mnist_digit_saved_as_a_picture_stays_close_to_mnists_own(mnist_path, enlarged):
+    """A 28 px MNIST digit, or a screenshot of one enlarged, is already the drawing the model
+    knows: brought to the model's strokes (smoothly enlarged first), it barely changes."""
+    with np.load(mnist_path) as mnist:
+        digits = mnist["x_test"][:40]
+    side = IMAGE_SIZE * enlarged
+    differences = []
+    for digit in digits:
+        picture = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BICUBIC))
+        mnist_input = to_model_input(picture)
+        differences.append(np.abs(image_to_model_input(picture) - mnist_input).mean())
+    assert np.mean(differences) < 0.044
