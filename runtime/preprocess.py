@@ -81,13 +81,14 @@ def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
 
     The paper is the picture's median grey: ink covers far less than half of any picture of a
-    few digits, even one with a dark frame or border. Whichever way the ink differs from it
-    becomes 1.0, so dark-on-light scans and light-on-dark screenshots both work. A picture with
-    no contrast is all paper.
+    few digits, even one with a dark frame or border. The ink goes the way the picture strays
+    furthest from the paper, so dark-on-light scans, light-on-dark screenshots, black ink on a
+    dimly lit page and chalk on a light board all work. A picture with no contrast is all paper.
     """
     gray = np.asarray(gray, dtype=np.float32) / 255.0
     paper = float(np.median(gray))
-    ink = gray - paper if paper < 0.5 else paper - gray
+    darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
+    ink = paper - gray if darker >= lighter else gray - paper
     strongest = float(ink.max())
     if strongest < MIN_CONTRAST:
         return np.zeros_like(gray)

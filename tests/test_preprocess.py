@@ -157,8 +157,12 @@ def test_polarity_of_image_files_is_detected():
     light_on_dark = ink
     grey_paper = (200 - ink * 0.6).astype(np.uint8)  # a photo: grey paper, dark grey pencil
     grey_screen = (60 + ink * (195 / 255)).astype(np.uint8)  # white ink on a dark grey theme
+    # The paper's grey past the middle: ink and paper are told apart by which way the ink goes.
+    black_on_dark_grey = (100 - ink * (100 / 255)).astype(np.uint8)  # a dim photo of paper
+    white_on_light_grey = (140 + ink * (115 / 255)).astype(np.uint8)  # chalk on a light board
     expected = to_model_input(ink)
-    for picture in (dark_on_light, light_on_dark, grey_paper, grey_screen):
+    pictures = (dark_on_light, light_on_dark, grey_paper, grey_screen)
+    for picture in (*pictures, black_on_dark_grey, white_on_light_grey):
         got = to_model_input(ink_from_grayscale(picture))
         assert np.abs(got - expected).mean() < 0.02
 
