@@ -318,3 +318,14 @@ def test_an_mnist_digit_saved_as_a_picture_stays_close_to_mnists_own(mnist_path,
         mnist_input = to_model_input(picture)
         differences.append(np.abs(image_to_model_input(picture) - mnist_input).mean())
     assert np.mean(differences) < 0.044
+
+
+def test_ink_as_dark_as_the_paper_is_light_is_read_as_dark_ink():
+    """A tie (paper at mid grey, black and white equally far from it) is read the way scans
+    are written: dark ink on light paper."""
+    picture = np.full((64, 64), 128, np.uint8)
+    picture[:32] = 127
+    picture[10:20, 30] = 0  # a black stroke, taking ten of the 127 pixels' places...
+    picture[40:50, 30] = 255  # ...and a white one the 128s', so the median stays at 127.5
+    ink = ink_from_grayscale(picture)
+    assert ink[10:20, 30].min() == 1 and ink[40:50, 30].max() == 0
