@@ -19,7 +19,7 @@ def few(pen_path):
     return samples.where(keep)
 
 
-def test_both_paths_read_what_the_pad_and_predict_read(few, tiny_engine):
+def test_every_path_reads_what_the_pad_and_predict_read(few, tiny_engine):
     from runtime.canvas import Canvas
     from runtime.reader import read_strokes
 
@@ -31,6 +31,9 @@ def test_both_paths_read_what_the_pad_and_predict_read(few, tiny_engine):
         assert reading.as_json() == expected.as_json()
     images = pen.image_path(tiny_engine, few.strokes[:3])
     assert all(len(r.digits) == 1 for r in images)
+    thin = pen.thin_pen_path(tiny_engine, few.strokes[:3])
+    assert all(len(r.digits) == 1 for r in thin)
+    assert all(max(r.digits[0].box.as_xywh()[2:]) > 200 for r in thin)  # on 1000 px pictures
 
 
 def test_styles_are_told_from_the_strokes():

@@ -42,7 +42,6 @@ SLOPE = 0.08  # the line rises or falls by up to this much per unit of length
 GAP = (0.02, 0.4)
 BRUSH = 0.12  # the brush's width in digit heights, as the pad's brush follows the writing
 OUT_OF_ORDER = 0.25  # share of numbers whose digits are written in a shuffled order
-BAR_STROKES, BAR_IMAGES = 0.97, 0.95  # four-digit numbers, whole-number accuracy
 PATHS = ("stroke", "image")
 
 

@@ -5,7 +5,9 @@ All 3498 digits of the pendigits test writers (31-44; see `training.pen.TEST_WRI
 (a) the stroke path: drawn as mouse moves on the pad's canvas, then `Canvas.model_ink`,
     the preprocessing and the model, as in the pad; and
 (b) the image path: drawn with the pad's brush, saved as a PNG, and read back by the predict
-    CLI's own code.
+    CLI's own code; and
+(c) the thin-pen path: the same with a 3 px pen on a 1000 px picture, as a scan or a drawing
+    app's fine pen gives them.
 A rejected digit ("not a digit") counts as wrong. The report gives accuracy per digit, per
 writer (naming the worst), per writing style where the style can be told from the strokes,
 and for continental styles added to these writers' own digits; the top confusions; and a
@@ -38,9 +40,9 @@ PROG = "python -m export.evaluation.pen"
 STROKE_CANVAS = 532  # the pad's canvas in its default window, in pixels
 IMAGE_CANVAS = 448  # a drawing app's canvas...
 IMAGE_BRUSH = 1 / 18  # ...and its round brush, as a share of the canvas side
+THIN_CANVAS, THIN_BRUSH = 1000, 3 / 1000  # a large picture written with a fine pen
 STYLE_SEED = 0  # for the continental styles added to the test writers' digits
-BAR_STROKES, BAR_IMAGES, BAR_WORST_WRITER = 0.99, 0.985, 0.96
-PATHS = ("stroke", "image")
+PATHS = ("stroke", "image", "thin-pen")
 CARD_SECTION = "Real pen handwriting: pendigits writers 31-44, never seen in training"
 
 
@@ -54,17 +56,27 @@ def stroke_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Readin
     return readings
 
 
-def image_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+def image_path(
+    engine: Engine,
+    drawings: list[list[np.ndarray]],
+    side: int = IMAGE_CANVAS,
+    brush: float = IMAGE_BRUSH,
+) -> list[Reading]:
     """A drawing app's PNG, read by the predict CLI's own code."""
     readings = []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "digit.png"
         for strokes in drawings:
-            canvas = Canvas((IMAGE_CANVAS, IMAGE_CANVAS), IMAGE_BRUSH)
-            canvas.replay(_positions(strokes, IMAGE_CANVAS))
+            canvas = Canvas((side, side), brush)
+            canvas.replay(_positions(strokes, side))
             Image.fromarray(255 - canvas.ink()).save(path)  # dark ink on white, like a screenshot
             readings.append(read_ink(engine, load_ink(path)))
     return readings
+
+
+def thin_pen_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+    """A large PNG written with a fine pen, read by the predict CLI's own code."""
+    return image_path(engine, drawings, THIN_CANVAS, THIN_BRUSH)
 
 
 def answer(reading: Reading) -> int | None:
@@ -109,7 +121,7 @@ def evaluate(engine: Engine, samples: PenSamples, paths=PATHS) -> dict:
         style_of(strokes, int(label))
         for strokes, label in zip(samples.strokes, samples.labels, strict=True)
     ]
-    run = {"stroke": stroke_path, "image": image_path}
+    run = {"stroke": stroke_path, "image": image_path, "thin-pen": thin_pen_path}
     results = {"digits": len(samples), "writers": sorted(set(samples.groups.tolist())), "paths": {}}
     readings = {}
     for path in paths:
