@@ -305,10 +305,15 @@ def components(ink_mask: np.ndarray) -> Components:
 
 
 def without_frames(found: Components) -> list[int]:
-    """The components to read: all but frames, hollow pieces drawn around the others."""
+    """The components to read: all but frames, hollow pieces drawn around the others. What a
+    frame holds is writing, not a speck: a thin 3 around a pen tap is still a digit."""
     keep = []
     for i, box in enumerate(found.boxes):
-        encloses = any(j != i and box.contains(other) for j, other in enumerate(found.boxes))
+        least = SPECK * min(box.width, box.height)
+        encloses = any(
+            j != i and box.contains(other) and max(other.width, other.height) >= least
+            for j, other in enumerate(found.boxes)
+        )
         hollow = found.areas[i] < FRAME_FILL * box.width * box.height
         if not (encloses and hollow):
             keep.append(i)

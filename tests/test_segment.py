@@ -309,6 +309,18 @@ def test_a_frame_around_the_writing_is_dropped_but_a_zero_is_not():
     assert sorted(found.boxes[i].width for i in kept) == [4, 39]
 
 
+def test_a_thin_digit_around_a_pen_tap_is_not_a_frame():
+    """A fine pen's 3 (two bowls open to the left, little of its box inked) with a tap of the
+    pen inside its box: the tap is a speck, not writing the 3 frames, so the 3 is read."""
+    mask = np.zeros((100, 60), dtype=bool)
+    mask[2:4, 5:55] = mask[48:50, 20:55] = mask[96:98, 5:55] = True
+    mask[2:98, 53:55] = True
+    mask[60:62, 30:32] = True  # the tap, inside the lower bowl
+    found = components(mask)
+    assert len(found.boxes) == 2 and without_frames(found) == [0, 1]
+    assert group(found.boxes) == [[0, 1]]  # one digit, the tap inside it as a smiley's eye
+
+
 @pytest.mark.parametrize("side", [1, 2, 5])
 def test_a_single_piece_is_one_digit_whatever_its_size(side):
     assert group([Box(0, 0, side, side)]) == [[0]]

@@ -152,6 +152,15 @@ def test_a_hairline_across_a_huge_image_is_never_read_as_a_digit(engine):
     assert answer["digit"] is None and answer["number"] in (None, "?")
 
 
+def test_a_thin_digit_with_pen_taps_inside_it_is_read(engine):
+    """Pen taps (dots) inside a digit written with a fine pen: the digit is read, not dropped as
+    a frame around them (a test writer's 3 read as two white squares, found by the thin-pen
+    evaluation)."""
+    ink = drawn_ink(drawings.SEVEN, (1000, 1000), (0.2, 0.15, 0.7), 3)
+    ink[480:483, 400:403] = ink[300:303, 350:353] = 1  # inside the 7's box, apart from it
+    assert read_ink(engine, ink).number == "7"
+
+
 def test_a_digit_inside_a_dark_frame_is_read_without_the_frame(engine):
     ink = drawn_ink(drawings.SEVEN, (300, 300), (0.25, 0.2, 0.6), 14)
     ink[10:14, 10:290] = ink[286:290, 10:290] = ink[10:290, 10:14] = ink[10:290, 286:290] = 1
