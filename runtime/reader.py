@@ -7,6 +7,7 @@ and read them all in one batched inference. `Reading.as_json` is the JSON contra
 """
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ NOT_A_DIGIT_MARK = "?"  # stands in the number for a part that is not a digit
 # No digit is written with more strokes than this: a group of more is a scribble, rejected
 # without being drawn or read, so a canvas covered in strokes costs no more to read than a digit.
 MAX_DIGIT_STROKES = 24
-SCRIBBLE = Prediction(
+SCRIBBLE = Prediction(  # what a scribble reads as: not a digit; no digit was read, so no chances
     digit=0,
     confidence=0.0,
     probabilities=(0.0,) * NUM_DIGITS,
@@ -148,7 +149,7 @@ def _read(
     images: list[np.ndarray | None],
     groups: list[list[int]],
     started: float,
-    scribbles: list[int] = (),
+    scribbles: Sequence[int] = (),
 ) -> Reading:
     """Every inked group read in one batch, but scribbles (indices), which are rejected unread."""
     inked = [i for i, image in enumerate(images) if image is not None]
