@@ -23,8 +23,8 @@ GET_A_DISPLAY = (
     "SDL_VIDEODRIVER=dummy to run it without a window, for automation"
 )
 # An idle pad looks for events this often. Each look costs a wake-up: on the 2-core development
-# machine (a VM, busy with other work) 0.4-0.5% of a core in all, against 2% for pygame's own
-# wait (export.evaluation.pad_figures); the first event after idling waits for the next look.
+# machine (a VM) 0.4-0.9% of a core in all over two runs, against 2% for pygame's own wait
+# (export.evaluation.pad_figures); the first event after idling waits for the next look.
 IDLE_POLL_S = 0.02
 
 
