@@ -98,7 +98,7 @@ def read_strokes(
     """
     started = time.perf_counter()
     boxes = segment.stroke_boxes(strokes)
-    groups = segment.group(boxes, segment.touching_strokes(strokes))
+    groups = segment.group(boxes, segment.touching_strokes(strokes, boxes))
     spans = [segment.span_of(boxes, members) for members in groups]
     scribbles = [i for i, members in enumerate(groups) if len(members) > MAX_DIGIT_STROKES]
     images = [

@@ -186,15 +186,14 @@ def span_of(boxes: list[Box], members: list[int]) -> Box:
     return span
 
 
-def touching_strokes(strokes: list[np.ndarray]) -> set[tuple[int, int]]:
-    """Pairs of strokes whose pen paths cross or come within TOUCH of the line height, enough of
-    them to join every such stroke to its digit: strokes of one digit meet, strokes of
-    neighbouring digits keep apart.
+def touching_strokes(strokes: list[np.ndarray], boxes: list[Box]) -> set[tuple[int, int]]:
+    """Pairs of strokes (with their `stroke_boxes`) whose pen paths cross or come within TOUCH
+    of the line height, enough of them to join every such stroke to its digit: strokes of one
+    digit meet, strokes of neighbouring digits keep apart.
 
     Not every touching pair: a pair already joined through others is not compared, so a canvas
     covered in strokes costs a comparison per stroke, not one per pair.
     """
-    boxes = stroke_boxes(strokes)
     if not boxes:
         return set()
     reach = TOUCH * line_height(boxes)

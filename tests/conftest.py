@@ -181,3 +181,12 @@ def ticking_clock(step: float) -> SimpleNamespace:
     (from 100 s, so a sum of two readings cannot pass for their difference)."""
     ticks = itertools.count(100.0, step)
     return SimpleNamespace(perf_counter=lambda: next(ticks))
+
+
+def assert_bad_option_line(capsys, exit_info, prog: str, option: str) -> None:
+    """A CLI refused a bad option value as argparse does: exit code 2 and, without a traceback,
+    one last line naming the option and what it must be."""
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    assert "Traceback" not in error
+    assert error.splitlines()[-1].startswith(f"{prog}: error: argument {option}: must be ")

@@ -4,7 +4,7 @@ import json
 
 import numpy as np
 import pytest
-from conftest import build_linear_model
+from conftest import assert_bad_option_line, build_linear_model
 
 from export.evaluation.drawn import (
     PLACEMENTS,
@@ -229,7 +229,4 @@ def test_cli_missing_model_is_one_error_line_and_exit_2(mnist_path, tmp_path, ca
 def test_cli_bad_number_is_an_argparse_error(tmp_path, capsys, option, value):
     with pytest.raises(SystemExit) as exit_info:
         main([option, value, "--model", str(tmp_path / "missing.onnx")])
-    assert exit_info.value.code == 2
-    error = capsys.readouterr().err
-    assert "Traceback" not in error
-    assert error.splitlines()[-1].startswith(f"{PROG}: error: argument {option}: must be ")
+    assert_bad_option_line(capsys, exit_info, PROG, option)

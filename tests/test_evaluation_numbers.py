@@ -29,11 +29,11 @@ def test_a_composed_number_is_one_writer_s_digits_left_to_right_on_the_canvas(te
 def test_segmentation_is_judged_by_where_the_digits_are(test_writers, tiny_engine):
     number = numbers.compose(test_writers, 3, np.random.default_rng(0))
     reading = numbers.stroke_reading(tiny_engine, number)
-    assert numbers.segmented_right(number, reading, "stroke")
+    assert numbers.segmented_right(number, reading)
     fewer = type(reading)(reading.digits[:2], reading.ms)
-    assert not numbers.segmented_right(number, fewer, "stroke")
+    assert not numbers.segmented_right(number, fewer)
     swapped = type(reading)(reading.digits[::-1], reading.ms)
-    assert not numbers.segmented_right(number, swapped, "stroke")
+    assert not numbers.segmented_right(number, swapped)
 
 
 def test_the_cli_gives_a_row_per_length(tiny_model_path, pen_path, tmp_path, capsys):

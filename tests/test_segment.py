@@ -73,7 +73,7 @@ def halves_of_zero(left: float, gap: float = 0) -> list[np.ndarray]:
 
 
 def digits_of(strokes: list[np.ndarray]) -> list[list[int]]:
-    return group(stroke_boxes(strokes), touching_strokes(strokes))
+    return group(stroke_boxes(strokes), touching_strokes(strokes, stroke_boxes(strokes)))
 
 
 def test_a_number_is_one_group_per_digit_left_to_right():
@@ -225,7 +225,7 @@ def test_nothing_drawn_has_no_groups():
 
 def test_touching_strokes_are_found_where_pen_paths_cross_but_not_between_digits():
     strokes = [*four(0), *one(120)]
-    assert touching_strokes(strokes) == {(0, 1)}
+    assert touching_strokes(strokes, stroke_boxes(strokes)) == {(0, 1)}
 
 
 @pytest.mark.parametrize("scale", [1, 0.01])
@@ -235,12 +235,13 @@ def test_strokes_that_nearly_meet_touch_at_any_scale(scale):
     t = np.linspace(0, 2 * np.pi, 30)
     top, bottom = (np.stack([130 + 25 * np.cos(t), y + 25 * np.sin(t)], axis=1) for y in (25, 80))
     strokes = [*halves_of_zero(0, gap=5), top, bottom]
-    assert touching_strokes([s * scale for s in strokes]) == {(0, 1), (2, 3)}
+    scaled = [s * scale for s in strokes]
+    assert touching_strokes(scaled, stroke_boxes(scaled)) == {(0, 1), (2, 3)}
 
 
 def test_strokes_exactly_touch_of_the_line_apart_touch():
     strokes = [line((0, 0), (0, 100)), line((10, 0), (10, 100))]  # TOUCH of 100
-    assert touching_strokes(strokes) == {(0, 1)}
+    assert touching_strokes(strokes, stroke_boxes(strokes)) == {(0, 1)}
 
 
 def test_a_stroke_touching_one_already_joined_through_others_is_joined_too():
@@ -253,7 +254,7 @@ def test_a_stroke_touching_one_already_joined_through_others_is_joined_too():
         line((60, 0), (60, 100)),
         line((90, 20), (90, 5)),
     ]
-    assert _joined(strokes, touching_strokes(strokes)) == [[0, 1, 2, 3, 4]]
+    assert _joined(strokes, touching_strokes(strokes, stroke_boxes(strokes))) == [[0, 1, 2, 3, 4]]
 
 
 def test_box_as_xywh_covers_whole_pixels():
@@ -295,6 +296,18 @@ def test_a_piece_half_inked_around_another_is_not_a_frame():
     found = components(mask)
     assert found.areas.tolist() == [18, 1]
     assert without_frames(found) == [0, 1]
+
+
+@pytest.mark.parametrize(("piece", "frame"), [(12, True), (11, False)])
+def test_a_frame_holds_pieces_of_at_least_speck_of_its_side(piece, frame):
+    """A hollow 100 px square around a piece 12 px long (SPECK of its side) is a frame; around
+    an 11 px piece, a speck, it is writing."""
+    mask = np.zeros((104, 104), dtype=bool)
+    mask[2, 2:102] = mask[101, 2:102] = mask[2:102, 2] = mask[2:102, 101] = True
+    mask[50, 40 : 40 + piece] = True
+    found = components(mask)
+    assert [box.width for box in found.boxes] == [100, piece]
+    assert without_frames(found) == ([1] if frame else [0, 1])
 
 
 def test_a_frame_around_the_writing_is_dropped_but_a_zero_is_not():
@@ -360,7 +373,9 @@ def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
 @given(st.integers(0, 2**32 - 1), st.integers(2, 25))
 def test_touching_strokes_join_exactly_the_strokes_that_meet(seed, count):
     strokes = _strokes_over(np.random.default_rng(seed), count, 600)
-    assert _joined(strokes, touching_strokes(strokes)) == _touching_by_brute_force(strokes)
+    assert _joined(
+        strokes, touching_strokes(strokes, stroke_boxes(strokes))
+    ) == _touching_by_brute_force(strokes)
 
 
 @pytest.mark.parametrize("scale", [1, 0.01])
@@ -382,4 +397,4 @@ def test_a_canvas_covered_in_strokes_is_joined_with_one_pair_per_stroke():
     """Strokes already joined through others are not compared again: 400 crossing strokes give
     the 399 pairs that join them, not the tens of thousands that touch."""
     strokes = _strokes_over(np.random.default_rng(0), 400, 100)
-    assert len(touching_strokes(strokes)) == 399
+    assert len(touching_strokes(strokes, stroke_boxes(strokes))) == 399

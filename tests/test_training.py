@@ -10,7 +10,7 @@ from pathlib import Path
 import keras
 import numpy as np
 import pytest
-from conftest import REPO, data_args, disk_full_halfway
+from conftest import REPO, assert_bad_option_line, data_args, disk_full_halfway
 
 import training.report
 import training.train
@@ -183,10 +183,7 @@ def test_a_bad_number_is_an_argparse_error_before_any_work(tmp_path, capsys, opt
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as exit_info:
         main([option, value, "--data", str(tmp_path / "missing.npz"), "--out", str(out)])
-    assert exit_info.value.code == 2
-    error = capsys.readouterr().err
-    assert "Traceback" not in error
-    assert error.splitlines()[-1].startswith(f"digits-train: error: argument {option}: must be ")
+    assert_bad_option_line(capsys, exit_info, "digits-train", option)
     assert not out.exists()
 
 

@@ -16,7 +16,7 @@ DEFAULT_OUT = Path("artifacts")
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from training.model import ARCHITECTURES
-    from training.pen import LETTERS_ENV, PENDIGITS_ENV
+    from training.pen import LETTERS_ENV, PEN_DATA_OPTION_HELP
     from training.train import TrainConfig
 
     defaults = TrainConfig()
@@ -26,9 +26,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="MNIST as a Keras-layout .npz or a folder of the four IDX files (gzipped or not); "
         "default: $MNIST_DATA, else Keras's download",
     )
-    parser.add_argument(
-        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
-    )
+    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
     parser.add_argument(
         "--letters-data", help=f"UNIPEN letters .npz, the negatives (default: ${LETTERS_ENV})"
     )

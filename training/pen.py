@@ -27,6 +27,7 @@ PENDIGITS_HELP = (
     "pendigits (UCI dataset 81, 'Pen-Based Recognition of Handwritten Digits'): our "
     "pendigits.npz or a folder with the original pendigits-orig.tra and pendigits-orig.tes"
 )
+PEN_DATA_OPTION_HELP = f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
 LETTERS_HELP = "unipen_letters_dev.npz (isolated UNIPEN letters that look like no digit)"
 
 TEST_WRITERS = tuple(range(31, 45))  # the writers of pendigits-orig.tes: evaluation only

@@ -19,15 +19,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
+from export.evaluation.pen import read_as_png
 from runtime.canvas import Canvas
 from runtime.cli import positive_int, run, seed
 from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.inputs import load_ink
-from runtime.reader import Reading, read_ink, read_strokes
+from runtime.reader import Reading, read_strokes
 from training.files import atomic_write_text
-from training.pen import PENDIGITS_ENV, TEST_WRITERS, PenSamples, load_pendigits
+from training.pen import PEN_DATA_OPTION_HELP, TEST_WRITERS, PenSamples, load_pendigits
 
 PROG = "python -m export.evaluation.numbers"
 LENGTHS = range(1, 7)
@@ -116,12 +115,10 @@ def stroke_reading(engine: Engine, number: Number) -> Reading:
 
 
 def image_reading(engine: Engine, number: Number, folder: Path) -> Reading:
-    path = folder / "number.png"
-    Image.fromarray(255 - draw(number).ink()).save(path)
-    return read_ink(engine, load_ink(path))
+    return read_as_png(engine, draw(number), folder / "number.png")
 
 
-def segmented_right(number: Number, reading: Reading, path: str) -> bool:
+def segmented_right(number: Number, reading: Reading) -> bool:
     """Whether the reading found the number's digits as its digits: one found digit per true
     digit, left to right, each centred inside the true digit's extent (give or take a little)."""
     if len(reading.digits) != len(number.digits):
@@ -152,7 +149,7 @@ def evaluate(engine: Engine, samples: PenSamples, count: int, rng_seed: int, pat
                     )
                     if reading.number == number.digits:
                         right += 1
-                    elif not segmented_right(number, reading, path):
+                    elif not segmented_right(number, reading):
                         segmentation += 1
                     else:
                         classification += 1
@@ -188,9 +185,7 @@ def table(results: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description="Whole-number accuracy, 1-6 digits.")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
-    parser.add_argument(
-        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
-    )
+    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
     parser.add_argument(
         "--count", type=positive_int, default=DEFAULT_COUNT, help="numbers per length"
     )

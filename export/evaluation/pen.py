@@ -34,7 +34,13 @@ from runtime.reader import Reading, read_ink, read_strokes
 from training import styles
 from training.accuracy import share
 from training.files import atomic_write, atomic_write_text
-from training.pen import PENDIGITS_ENV, TEST_WRITERS, UCI_BOX, PenSamples, load_pendigits
+from training.pen import (
+    PEN_DATA_OPTION_HELP,
+    TEST_WRITERS,
+    UCI_BOX,
+    PenSamples,
+    load_pendigits,
+)
 
 PROG = "python -m export.evaluation.pen"
 STROKE_CANVAS = 532  # the pad's canvas in its default window, in pixels
@@ -69,9 +75,15 @@ def image_path(
         for strokes in drawings:
             canvas = Canvas((side, side), brush)
             canvas.replay(_positions(strokes, side))
-            Image.fromarray(255 - canvas.ink()).save(path)  # dark ink on white, like a screenshot
-            readings.append(read_ink(engine, load_ink(path)))
+            readings.append(read_as_png(engine, canvas, path))
     return readings
+
+
+def read_as_png(engine: Engine, canvas: Canvas, path: Path) -> Reading:
+    """The canvas saved at `path` as a PNG, dark ink on white like a screenshot, and read back
+    by the predict CLI's own code."""
+    Image.fromarray(255 - canvas.ink()).save(path)
+    return read_ink(engine, load_ink(path))
 
 
 def thin_pen_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
@@ -249,9 +261,7 @@ def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description="Accuracy on pendigits writers 31-44.")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
-    parser.add_argument(
-        "--pen-data", help=f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
-    )
+    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
     parser.add_argument(
         "--path", choices=PATHS, action="append", help="only this path (repeatable)"
     )

@@ -28,7 +28,7 @@ from training.data import load_mnist
 from training.files import atomic_write, atomic_write_text
 from training.pen import (
     LETTERS_ENV,
-    PENDIGITS_ENV,
+    PEN_DATA_OPTION_HELP,
     TEST_LETTER_SOURCES,
     TEST_WRITERS,
     load_letters,
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=PROG, description="Rejection and calibration.")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
     parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA)")
-    parser.add_argument("--pen-data", help=f"pendigits (default: ${PENDIGITS_ENV})")
+    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
     parser.add_argument("--letters-data", help=f"UNIPEN letters (default: ${LETTERS_ENV})")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--diagram", type=Path, help="write the reliability diagram PNG here")
