@@ -4,7 +4,7 @@ Kept apart from the pad's window so that tests, and the evaluations, draw exactl
 would, without a screen. Strokes are remembered in canvas-relative coordinates so that undo and
 window resizes redraw them faithfully, and the model's rendering (`render_strokes`, through
 `runtime.reader`) gets them as drawn. An undo does not redraw every stroke: the canvas keeps
-what has not changed (`Coverage`), so it costs the same after the 2000th stroke as after the
+what has not changed (`StrokeCounts`), so it costs the same after the 2000th stroke as after the
 first.
 """
 
@@ -15,8 +15,8 @@ from functools import partial
 import numpy as np
 import pygame
 
-from runtime.coverage import Coverage, Draw
 from runtime.preprocess import MODEL_SIDE, MODEL_STROKE
+from runtime.stroke_counts import Draw, StrokeCounts
 
 BRUSH_FRACTION = 0.07  # brush diameter as a fraction of the canvas's shorter side
 INK = 255  # pixel value of full ink; the surface's palette maps it to the display colour
@@ -33,9 +33,8 @@ class Canvas:
         self.brush_fraction = brush_fraction
         self.strokes: list[list[Point]] = []
         self.surface = _ink_surface(size)
-        self._coverage = Coverage(size)  # of the first _counted strokes, for undo
+        self._counts = StrokeCounts(size)  # of the first _counted strokes, for undo
         self._counted = 0
-        self._pixels: list[np.ndarray] = []  # pixel_strokes() of the first strokes
 
     @property
     def size(self) -> tuple[int, int]:
@@ -60,11 +59,10 @@ class Canvas:
             self.begin_stroke(position)
             return
         if self._counted == len(self.strokes):  # a finished stroke grows again (after an undo):
-            self._coverage.remove(self._drawing_of(self.strokes[-1]))  # count it when done
+            self._counts.remove(self._drawing_of(self.strokes[-1]))  # count it when done
             self._counted -= 1
         previous = self._absolute(self.strokes[-1][-1])
         self.strokes[-1].append(self._relative(position))
-        del self._pixels[len(self.strokes) - 1 :]
         draw_segment(self.surface, previous, position, self.brush_width)
 
     def replay(self, strokes: Iterable[Iterable[tuple[int, int]]]) -> None:
@@ -82,21 +80,18 @@ class Canvas:
             return
         self._count(len(self.strokes))
         stroke = self.strokes.pop()
-        del self._pixels[len(self.strokes) :]
         self._counted -= 1
-        self._repaint(self._coverage.remove(self._drawing_of(stroke)))
+        self._repaint(self._counts.remove(self._drawing_of(stroke)))
 
     def clear(self) -> None:
         self.strokes.clear()
-        self._pixels.clear()
         self.surface.fill(0)
-        self._coverage, self._counted = Coverage(self.size), 0
+        self._counts, self._counted = StrokeCounts(self.size), 0
 
     def resize(self, size: tuple[int, int]) -> None:
         """Redraw every stroke at the new size; the last may still grow, so it is not counted."""
         self.surface = _ink_surface(size)
-        self._pixels.clear()
-        self._coverage, self._counted = Coverage(size), 0
+        self._counts, self._counted = StrokeCounts(size), 0
         self._count(max(len(self.strokes) - 1, 0))
         self._repaint(self.surface.get_rect())
         if self.strokes:
@@ -108,21 +103,22 @@ class Canvas:
         self.resize(self.size)
 
     def pixel_strokes(self) -> list[np.ndarray]:
-        """The strokes as (n, 2) float arrays of canvas pixel positions (x, y). A stroke keeps
-        its array until it changes, which is how the pad's reader tells what did not."""
-        size = np.array(self.size)
-        self._pixels += [np.array(stroke) * size for stroke in self.strokes[len(self._pixels) :]]
-        return list(self._pixels)
+        """The strokes as (n, 2) float arrays of canvas pixel positions (x, y)."""
+        return [self.pixel_stroke(index) for index in range(len(self.strokes))]
+
+    def pixel_stroke(self, index: int = -1) -> np.ndarray:
+        """One stroke (the last by default) as an (n, 2) float array of canvas pixel positions."""
+        return np.array(self.strokes[index]) * np.array(self.size)
 
     def ink(self) -> np.ndarray:
         """A copy of the ink as a (height, width) uint8 array (a view would lock the surface)."""
         return pygame.surfarray.array2d(self.surface).T
 
     def _count(self, strokes: int) -> None:
-        """Count the first `strokes` strokes in the coverage, from which undo takes them off.
+        """Count the first `strokes` strokes in the stroke counts, from which undo takes them off.
         Only finished strokes are counted: a stroke still being drawn would grow past its count."""
         for stroke in self.strokes[self._counted : strokes]:
-            self._coverage.add(self._drawing_of(stroke))
+            self._counts.add(self._drawing_of(stroke))
         self._counted = max(self._counted, strokes)
 
     def _drawing_of(self, stroke: list[Point]) -> Draw:
@@ -131,9 +127,9 @@ class Canvas:
         return partial(draw_polyline, points=points, width=self.brush_width)
 
     def _repaint(self, rect: pygame.Rect) -> None:
-        """The ink in rect from the coverage: wherever a counted stroke covers a pixel."""
+        """The ink in rect from the stroke counts: wherever a counted stroke covers a pixel."""
         pixels = pygame.surfarray.pixels2d(self.surface)
-        pixels[rect.left : rect.right, rect.top : rect.bottom] = self._coverage.covered(rect) * INK
+        pixels[rect.left : rect.right, rect.top : rect.bottom] = self._counts.covered(rect) * INK
         del pixels  # unlocks the surface
 
     def _relative(self, position: tuple[int, int]) -> Point:

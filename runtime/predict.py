@@ -20,22 +20,22 @@ from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.errors import DigitsError
 from runtime.inputs import load_ink, parse_strokes
-from runtime.reader import read_ink, read_strokes
+from runtime.reader import Reader
 
 PROG = "digits-predict"
 STDIN = "-"
 
 
-def predict_file(engine: Engine, path: str) -> dict:
+def predict_file(reader: Reader, path: str) -> dict:
     """The JSON-ready answer for one image file, named as the user gave it (as a stroke file is);
     a blank image gets nulls, never a guess."""
     try:
-        return {"file": path, **read_ink(engine, load_ink(Path(path))).as_json()}
+        return {"file": path, **reader.read_ink(load_ink(Path(path))).as_json()}
     except DigitsError as error:
         return {"file": path, "error": str(error)}
 
 
-def predict_strokes(engine: Engine, source: str) -> Iterator[dict]:
+def predict_strokes(reader: Reader, source: str) -> Iterator[dict]:
     """The answers for a stroke file (one JSON object) or for standard input (one a line)."""
     if source != STDIN:
         try:
@@ -43,16 +43,16 @@ def predict_strokes(engine: Engine, source: str) -> Iterator[dict]:
         except (OSError, UnicodeDecodeError) as error:
             yield {"file": source, "error": f"cannot read: {getattr(error, 'strerror', error)}"}
             return
-        yield _strokes_answer(engine, text, {"file": source})
+        yield _strokes_answer(reader, text, {"file": source})
         return
     for number, line in enumerate(sys.stdin, 1):
         if line.strip():
-            yield _strokes_answer(engine, line, {"file": STDIN, "line": number})
+            yield _strokes_answer(reader, line, {"file": STDIN, "line": number})
 
 
-def _strokes_answer(engine: Engine, text: str, where: dict) -> dict:
+def _strokes_answer(reader: Reader, text: str, where: dict) -> dict:
     try:
-        return {**where, **read_strokes(engine, parse_strokes(text)).as_json()}
+        return {**where, **reader.read_strokes(parse_strokes(text)).as_json()}
     except DigitsError as error:
         return {**where, "error": str(error)}
 
@@ -74,11 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("give image files or --strokes FILE, not both and not neither")
 
     def body() -> int:
-        engine = Engine(args.model)
+        reader = Reader(Engine(args.model))
         answers = (
-            predict_strokes(engine, args.strokes)
+            predict_strokes(reader, args.strokes)
             if args.strokes
-            else (predict_file(engine, path) for path in args.images)
+            else (predict_file(reader, path) for path in args.images)
         )
         failed = False
         for answer in answers:

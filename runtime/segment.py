@@ -1,15 +1,18 @@
 """Segmentation: a drawing of a number -> one group of ink per digit, left to right.
 
-The pad knows the strokes: each stroke is a piece, and pieces whose horizontal extents overlap
-enough belong to one digit, whenever they were written (a 7's crossbar or a 5's flag added after
-the next digit still lands on its own digit), while neighbours that merely touch or overlap a
-little stay apart. Image files have no strokes: their pieces are the connected components of the
-ink, grouped the same way; a frame around the writing (a box on a form) is dropped. Specks, tiny
-next to the writing, are dropped too: a dot is not a digit.
+The pad knows the strokes: strokes whose pen paths cross or come close belong to one digit
+(`strokes_touch`; `runtime.writing` keeps them joined as they come and go), and so do pieces
+whose horizontal extents overlap enough, whenever they were written (a 7's crossbar or a 5's
+flag added after the next digit still lands on its own digit), while neighbours that merely
+touch or overlap a little stay apart. Image files have no strokes: their pieces are the
+connected components of the ink, grouped the same way; a frame around the writing (a box on a
+form) is dropped. Specks, tiny next to the writing, are dropped too: a dot is not a digit.
 
-Everything is measured in the writing's own line height, so the rules hold at any size.
+Everything is measured in the writing's own line height, or for two strokes in their own
+heights, so the rules hold at any size.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +24,7 @@ LINE_GAP = 0.5  # ...and when they are no further apart vertically than this sha
 TALL = 0.5  # the line height is the median height of pieces at least this share of the tallest
 SHORT = 0.4  # a piece shorter than this share of the line height that overlaps nothing...
 ATTACH = 0.25  # ...joins the nearest digit if it is at most this share of the line height away
-TOUCH = 0.1  # strokes that come this close (share of the line height) belong to one digit
+TOUCH = 0.1  # strokes this close (share of the taller one's height) belong to one digit
 FRAME_FILL = 0.5  # a component enclosing others, with less of its box inked than this, is a frame
 
 
@@ -65,55 +68,103 @@ class Box:
         return [left, top, int(np.ceil(self.right)) - left, int(np.ceil(self.bottom)) - top]
 
 
-def group(boxes: list[Box], touching: set[tuple[int, int]] = frozenset()) -> list[list[int]]:
+def group(spans: Sequence[Box], height: float | None = None) -> list[list[int]]:
     """The indices of the pieces of each digit, digits left to right; specks outside every
     digit are left out.
 
-    Pieces that touch (`touching`: pairs of indices, for strokes that cross or meet, as a 4's
-    two strokes do) are one digit, and so are pieces whose horizontal extents overlap enough.
-    A piece much shorter than the line that is still alone (a 5's flag written to the right of
-    its stem, a 7's bar) joins the digit it touches or nearly touches.
+    `spans` are the extents of pieces already known to belong together (a stroke, strokes that
+    touch, a connected component of ink); `height` is the line height, by default theirs.
+    Pieces whose horizontal extents overlap enough are one digit; a piece much shorter than the
+    line that is still alone (a 5's flag written to the right of its stem, a 7's bar) joins
+    the digit it touches or nearly touches; a speck inside a digit (a smiley's eye) is kept.
     """
-    if not boxes:
+    if not spans:
         return []
-    height = line_height(boxes)
-    kept = [i for i, box in enumerate(boxes) if max(box.width, box.height) >= SPECK * height]
-    groups = _connected(kept, touching)
-    spans = [span_of(boxes, members) for members in groups]
+    if height is None:
+        height = line_height([span.height for span in spans], [span.width for span in spans])
+    sizes = [max(span.width, span.height) for span in spans]
+    kept = [i for i, size in enumerate(sizes) if size >= SPECK * height]
+    groups = _overlapping(spans, kept, height)
+    merged = [span_of(spans, members) for members in groups]
 
     def merge(a: int, b: int) -> None:
         groups[a] += groups.pop(b)
-        spans[a] = spans[a].union(spans.pop(b))
+        merged[a] = merged[a].union(merged.pop(b))
 
-    while pair := _overlapping(spans, height):
+    while pair := _short_and_near(merged, height):
         merge(*pair)
-    while pair := _short_and_near(spans, height):
-        merge(*pair)
-    for speck in sorted(set(range(len(boxes))) - set(kept)):
-        inside = [g for g, span in enumerate(spans) if span.contains(boxes[speck])]
+    for speck in sorted(set(range(len(spans))) - set(kept)):
+        inside = [g for g, span in enumerate(merged) if span.contains(spans[speck])]
         if inside:  # a smiley's eye, not a stray dot
             groups[inside[0]].append(speck)
-    order = sorted(range(len(spans)), key=lambda g: spans[g].left + spans[g].right)
+    order = sorted(range(len(merged)), key=lambda g: merged[g].left + merged[g].right)
     return [sorted(groups[g]) for g in order]
 
 
-def line_height(boxes: list[Box]) -> float:
+def line_height(heights: Sequence[float], widths: Sequence[float] = ()) -> float:
     """The height of a digit in this writing: the median height of its taller pieces (a 7's
-    crossbar or a dot says nothing about it)."""
-    heights = np.array([box.height for box in boxes])
+    crossbar or a dot says nothing about it). Writing with no height at all (flat strokes,
+    dots) is as tall as its widest piece, or one unit."""
+    heights = np.asarray(heights, dtype=float)
     tallest = float(heights.max())
     if tallest <= 0:
-        return max(max(box.width for box in boxes), 1.0)
+        return max(float(np.max(widths, initial=0.0)), 1.0)
     return float(np.median(heights[heights >= TALL * tallest]))
 
 
-def _overlapping(spans: list[Box], height: float) -> tuple[int, int] | None:
-    """The first pair of spans that belong to one digit by their overlap, if any."""
-    for a in range(len(spans)):
-        for b in range(a + 1, len(spans)):
-            if _same_digit(spans[a], spans[b], height):
-                return a, b
-    return None
+def _overlapping(spans: Sequence[Box], kept: list[int], height: float) -> list[list[int]]:
+    """The kept pieces joined wherever two belong to one digit by their overlap (`_same_digit`),
+    until no two groups do: compared all at once, so a canvas of many pieces costs numpy's
+    time, not Python's."""
+    groups = [[i] for i in kept]
+    while len(groups) > 1:
+        edges = np.array(
+            [(s.left, s.top, s.right, s.bottom) for s in (span_of(spans, g) for g in groups)]
+        )
+        pairs = _same_digit(edges, height)
+        if not pairs.any():
+            break
+        pairs = zip(*np.nonzero(np.triu(pairs, 1)), strict=True)
+        joined = _connected(len(groups), pairs)
+        groups = [[i for g in members for i in groups[g]] for members in joined]
+    return groups
+
+
+def _connected(count: int, pairs) -> list[list[int]]:
+    """0..count-1 joined along `pairs`, each set in order and the sets in order of their first
+    member."""
+    root = list(range(count))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    for a, b in pairs:
+        first, second = sorted((find(int(a)), find(int(b))))
+        root[second] = first
+    joined: dict[int, list[int]] = {}
+    for i in range(count):
+        joined.setdefault(find(i), []).append(i)
+    return list(joined.values())
+
+
+def _same_digit(edges: np.ndarray, height: float) -> np.ndarray:
+    """For every two spans (rows of left, top, right, bottom): overlapping by OVERLAP of the
+    narrower, counting a narrow span (a 1, a stem) as MIN_WIDTH of the line wide, around its
+    middle; and on the same line."""
+    left, top, right, bottom = edges.T
+    middle, floor = (left + right) / 2, MIN_WIDTH * height
+    narrow = right - left < floor
+    left = np.where(narrow, middle - floor / 2, left)
+    right = np.where(narrow, middle + floor / 2, right)
+    overlap = np.minimum(right[:, None], right[None]) - np.maximum(left[:, None], left[None])
+    narrower = np.minimum((right - left)[:, None], (right - left)[None])
+    apart = np.maximum(top[:, None], top[None]) - np.minimum(bottom[:, None], bottom[None])
+    same = (overlap >= OVERLAP * narrower) & (apart <= LINE_GAP * height)
+    np.fill_diagonal(same, False)
+    return same
 
 
 def _short_and_near(spans: list[Box], height: float) -> tuple[int, int] | None:
@@ -131,25 +182,6 @@ def _short_and_near(spans: list[Box], height: float) -> tuple[int, int] | None:
     return (first, second) if gap <= ATTACH * height else None
 
 
-def _same_digit(a: Box, b: Box, height: float) -> bool:
-    """Overlapping by OVERLAP of the narrower, counting a narrow piece (a 1, a stem) as
-    MIN_WIDTH of the line wide, around its middle; and on the same line."""
-    floor = MIN_WIDTH * height
-    a_left, a_right = _widened(a, floor)
-    b_left, b_right = _widened(b, floor)
-    overlap = min(a_right, b_right) - max(a_left, b_left)
-    narrower = min(a_right - a_left, b_right - b_left)
-    apart = max(a.top, b.top) - min(a.bottom, b.bottom)
-    return overlap >= OVERLAP * narrower and apart <= LINE_GAP * height
-
-
-def _widened(box: Box, floor: float) -> tuple[float, float]:
-    if box.width >= floor:
-        return box.left, box.right
-    middle = (box.left + box.right) / 2
-    return middle - floor / 2, middle + floor / 2
-
-
 def _gap(a: Box, b: Box) -> float:
     """How far apart two boxes are (0 if they touch or overlap)."""
     across = max(a.left - b.right, b.left - a.right, 0.0)
@@ -157,28 +189,7 @@ def _gap(a: Box, b: Box) -> float:
     return float(np.hypot(across, down))
 
 
-def _connected(pieces: list[int], pairs: set[tuple[int, int]]) -> list[list[int]]:
-    """`pieces` joined along `pairs` (pairs with other pieces are ignored), each group in
-    order and the groups in the order of their first pieces."""
-    root = {piece: piece for piece in pieces}
-
-    def find(piece: int) -> int:
-        while root[piece] != piece:
-            root[piece] = root[root[piece]]
-            piece = root[piece]
-        return piece
-
-    for a, b in pairs:
-        if a in root and b in root:
-            first, second = sorted((find(a), find(b)))
-            root[second] = first
-    groups: dict[int, list[int]] = {}
-    for piece in pieces:
-        groups.setdefault(find(piece), []).append(piece)
-    return list(groups.values())
-
-
-def span_of(boxes: list[Box], members: list[int]) -> Box:
+def span_of(boxes: Sequence[Box], members: Sequence[int]) -> Box:
     """The box around the pieces `members`."""
     span = boxes[members[0]]
     for i in members[1:]:
@@ -186,43 +197,36 @@ def span_of(boxes: list[Box], members: list[int]) -> Box:
     return span
 
 
-def touching_strokes(strokes: list[np.ndarray], boxes: list[Box]) -> set[tuple[int, int]]:
-    """Pairs of strokes (with their `stroke_boxes`) whose pen paths cross or come within TOUCH
-    of the line height, enough of them to join every such stroke to its digit: strokes of one
-    digit meet, strokes of neighbouring digits keep apart.
+def reach(height_a: float, height_b: float) -> float:
+    """How close two strokes' paths must come to belong to one digit: TOUCH of the taller
+    stroke, so a digit's strokes meet at any size and neighbouring digits keep apart."""
+    return TOUCH * max(height_a, height_b)
 
-    Not every touching pair: a pair already joined through others is not compared, so a canvas
-    covered in strokes costs a comparison per stroke, not one per pair.
-    """
-    if not boxes:
-        return set()
-    reach = TOUCH * line_height(boxes)
-    left, top, right, bottom = np.array([(b.left, b.top, b.right, b.bottom) for b in boxes]).T
-    joined = np.arange(len(strokes))  # a label per set of strokes already known to touch
-    paths: dict[int, np.ndarray] = {}
 
-    def path(i: int) -> np.ndarray:
-        if i not in paths:
-            paths[i] = _densified(strokes[i], reach)
-        return paths[i]
+def strokes_touch(a: np.ndarray, b: np.ndarray, within: float) -> bool:
+    """Whether two pen paths ((n, 2) arrays) cross or come `within` of each other. Only the
+    parts of each path near the other's extent are compared, point by point, with points added
+    along each so that a crossing between two points is not missed."""
+    a, b = _near(a, b, within), _near(b, a, within)
+    if not (len(a) and len(b)):
+        return False
+    a, b = _densified(a, within), _densified(b, within)
+    squared = ((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2)
+    return bool(squared.min() <= within * within)
 
-    pairs, apart = set(), len(strokes)  # apart: how many sets of strokes there are
-    for a in range(len(strokes)):
-        if apart == 1:
-            break  # everything is joined already
-        across = np.maximum(np.maximum(left - right[a], left[a] - right), 0.0)
-        down = np.maximum(np.maximum(top - bottom[a], top[a] - bottom), 0.0)
-        near = (across**2 + down**2 <= reach * reach) & (joined != joined[a])
-        near[: a + 1] = False  # earlier strokes compared themselves with this one
-        for b in np.flatnonzero(near):
-            if joined[b] == joined[a]:
-                continue  # joined through another stroke meanwhile
-            squared = ((path(a)[:, None, :] - path(int(b))[None, :, :]) ** 2).sum(axis=2)
-            if squared.min() <= reach * reach:
-                pairs.add((a, int(b)))
-                joined[joined == joined[b]] = joined[a]
-                apart -= 1
-    return pairs
+
+def _near(path: np.ndarray, other: np.ndarray, within: float) -> np.ndarray:
+    """The stretch of `path` from its first to its last segment that reaches within `within` of
+    `other`'s extent (empty if none does)."""
+    path = np.asarray(path, dtype=float)
+    low, high = np.min(other, axis=0) - within, np.max(other, axis=0) + within
+    ends = np.concatenate([path[:-1], path[1:]], axis=1) if len(path) > 1 else np.tile(path, 2)
+    segment_low = np.minimum(ends[:, :2], ends[:, 2:])
+    segment_high = np.maximum(ends[:, :2], ends[:, 2:])
+    close = np.flatnonzero(((segment_high >= low) & (segment_low <= high)).all(axis=1))
+    if not close.size:
+        return path[:0]
+    return path[close[0] : close[-1] + 2]
 
 
 def _densified(stroke: np.ndarray, spacing: float) -> np.ndarray:
@@ -241,13 +245,10 @@ def _densified(stroke: np.ndarray, spacing: float) -> np.ndarray:
     return np.concatenate([stroke[:1], along])
 
 
-def stroke_boxes(strokes: list[np.ndarray]) -> list[Box]:
-    """The extent of each stroke, in its own coordinates."""
-    boxes = []
-    for stroke in strokes:
-        low, high = stroke.min(axis=0), stroke.max(axis=0)
-        boxes.append(Box(float(low[0]), float(low[1]), float(high[0]), float(high[1])))
-    return boxes
+def stroke_box(stroke: np.ndarray) -> Box:
+    """The extent of a stroke, in its own coordinates."""
+    low, high = np.min(stroke, axis=0), np.max(stroke, axis=0)
+    return Box(float(low[0]), float(low[1]), float(high[0]), float(high[1]))
 
 
 @dataclass(frozen=True)

@@ -100,14 +100,13 @@ def test_a_new_brush_redraws_every_stroke_with_it():
     assert 0 < canvas.ink().sum() < wide.sum()
 
 
-def test_pixel_strokes_keep_their_arrays_until_the_stroke_changes():
+def test_pixel_strokes_are_the_strokes_in_canvas_pixels_as_they_stand():
     canvas = Canvas((SIDE, SIDE))
     canvas.replay([[(1, 1), (10, 10)], [(20, 5), (30, 5)]])
-    first = canvas.pixel_strokes()
-    np.testing.assert_array_equal(first[1], [[20, 5], [30, 5]])
+    np.testing.assert_array_equal(canvas.pixel_strokes()[1], [[20, 5], [30, 5]])
     canvas.extend_stroke((40, 5))
-    second = canvas.pixel_strokes()
-    assert second[0] is first[0] and second[1] is not first[1]
+    np.testing.assert_array_equal(canvas.pixel_stroke(), [[20, 5], [30, 5], [40, 5]])
+    np.testing.assert_array_equal(canvas.pixel_stroke(0), canvas.pixel_strokes()[0])
 
 
 def test_render_strokes_draws_the_drawing_at_the_models_size_and_width():

@@ -34,7 +34,7 @@ def digit(value: int, confidence: float, rejected=False, unsure=False, left=0) -
 
 def drawn(pad: Pad, *digits: DigitReading) -> pygame.Surface:
     pygame.font.init()
-    pad.reading = Reading(list(digits), 1.0) if digits else None
+    pad.reading = Reading(list(digits), 100.0, 1.0) if digits else None
     screen = pygame.Surface(SIZE)
     view.View().draw(screen, pad)
     return screen

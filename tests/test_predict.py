@@ -18,7 +18,7 @@ from runtime import predict
 from runtime.engine import CONTRACT, DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = {"file", "digit", "confidence", "probabilities", "number", "digits"}
+KEYS = {"file", "digit", "confidence", "unsure", "probabilities", "number", "digits"}
 SEVEN = {"strokes": [[[0, 0], [60, 0], [20, 100]]]}
 
 
@@ -55,6 +55,7 @@ def test_each_file_gets_a_line_and_bad_ones_an_error(tmp_path, tiny_model_path, 
         "file": str(tmp_path / "blank.png"),
         "digit": None,
         "confidence": None,
+        "unsure": None,
         "probabilities": None,
         "number": None,
         "digits": [],

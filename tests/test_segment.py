@@ -1,4 +1,5 @@
-"""Segmentation: strokes and ink pieces grouped into digits, left to right."""
+"""Segmentation: strokes and ink pieces grouped into digits, left to right; strokes joined by
+touching as they come and go (`runtime.writing`)."""
 
 import numpy as np
 import pytest
@@ -8,17 +9,18 @@ from hypothesis.extra.numpy import arrays
 from scipy import ndimage
 
 from runtime.segment import (
-    TOUCH,
     Box,
     _densified,
     components,
     group,
     line_height,
+    reach,
     span_of,
-    stroke_boxes,
-    touching_strokes,
+    stroke_box,
+    strokes_touch,
     without_frames,
 )
+from runtime.writing import Writing
 
 
 def line(*points) -> np.ndarray:
@@ -72,8 +74,20 @@ def halves_of_zero(left: float, gap: float = 0) -> list[np.ndarray]:
     ]
 
 
+def written(strokes: list[np.ndarray]) -> Writing:
+    writing = Writing()
+    for stroke in strokes:
+        writing.add(stroke)
+    return writing
+
+
 def digits_of(strokes: list[np.ndarray]) -> list[list[int]]:
-    return group(stroke_boxes(strokes), touching_strokes(strokes, stroke_boxes(strokes)))
+    return [list(part.members) for part in written(strokes).parts()]
+
+
+def touching(strokes: list[np.ndarray]) -> list[list[int]]:
+    """The strokes joined by touching, as sorted lists."""
+    return sorted(sorted(c.members) for c in written(strokes).clusters.values())
 
 
 def test_a_number_is_one_group_per_digit_left_to_right():
@@ -201,8 +215,7 @@ def test_a_digits_box_covers_all_its_pieces():
 
 
 def test_the_line_height_ignores_short_pieces():
-    boxes = [Box(0, 0, 50, 100), Box(60, 0, 110, 90), Box(10, 48, 40, 52)]
-    assert line_height(boxes) == 95
+    assert line_height([100, 90, 4]) == 95
 
 
 @pytest.mark.parametrize(
@@ -216,7 +229,7 @@ def test_the_line_height_ignores_short_pieces():
     ids=["half", "tiny", "flat", "dot"],
 )
 def test_the_line_height_is_the_writings_own(boxes, height):
-    assert line_height(boxes) == height
+    assert line_height([b.height for b in boxes], [b.width for b in boxes]) == height
 
 
 def test_nothing_drawn_has_no_groups():
@@ -224,24 +237,24 @@ def test_nothing_drawn_has_no_groups():
 
 
 def test_touching_strokes_are_found_where_pen_paths_cross_but_not_between_digits():
-    strokes = [*four(0), *one(120)]
-    assert touching_strokes(strokes, stroke_boxes(strokes)) == {(0, 1)}
+    assert touching([*four(0), *one(120)]) == [[0, 1], [2]]
 
 
 @pytest.mark.parametrize("scale", [1, 0.01])
 def test_strokes_that_nearly_meet_touch_at_any_scale(scale):
-    """A 0 in halves and an 8 in two loops, each 5 apart (TOUCH of this line is 7.5), written
-    100 tall or 1 tall."""
+    """A 0 in halves 5 apart (TOUCH of these 100-tall strokes is 10) and an 8 in two 50-tall
+    loops 4 apart (TOUCH of them is 5), written 100 tall or 1 tall."""
     t = np.linspace(0, 2 * np.pi, 30)
-    top, bottom = (np.stack([130 + 25 * np.cos(t), y + 25 * np.sin(t)], axis=1) for y in (25, 80))
+    top, bottom = (np.stack([130 + 25 * np.cos(t), y + 25 * np.sin(t)], axis=1) for y in (25, 79))
     strokes = [*halves_of_zero(0, gap=5), top, bottom]
-    scaled = [s * scale for s in strokes]
-    assert touching_strokes(scaled, stroke_boxes(scaled)) == {(0, 1), (2, 3)}
+    assert touching([s * scale for s in strokes]) == [[0, 1], [2, 3]]
 
 
-def test_strokes_exactly_touch_of_the_line_apart_touch():
-    strokes = [line((0, 0), (0, 100)), line((10, 0), (10, 100))]  # TOUCH of 100
-    assert touching_strokes(strokes, stroke_boxes(strokes)) == {(0, 1)}
+def test_strokes_exactly_touch_of_the_taller_apart_touch():
+    tall, short = line((0, 0), (0, 100)), line((10, 0), (10, 50))  # TOUCH of 100
+    assert strokes_touch(tall, short, reach(100, 50))
+    assert not strokes_touch(tall, short + np.array([0.01, 0]), reach(100, 50))
+    assert touching([tall, short]) == [[0, 1]]
 
 
 def test_a_stroke_touching_one_already_joined_through_others_is_joined_too():
@@ -254,7 +267,7 @@ def test_a_stroke_touching_one_already_joined_through_others_is_joined_too():
         line((60, 0), (60, 100)),
         line((90, 20), (90, 5)),
     ]
-    assert _joined(strokes, touching_strokes(strokes, stroke_boxes(strokes))) == [[0, 1, 2, 3, 4]]
+    assert touching(strokes) == [[0, 1, 2, 3, 4]]
 
 
 def test_box_as_xywh_covers_whole_pixels():
@@ -345,25 +358,16 @@ def _strokes_over(rng: np.random.Generator, count: int, width: float) -> list[np
     return list(starts + rng.uniform(-50, 50, (count, 3, 2)))
 
 
-def _joined(strokes: list[np.ndarray], pairs: set[tuple[int, int]]) -> list[list[int]]:
-    """The strokes joined along `pairs`, as sorted lists."""
-    joined = {i: {i} for i in range(len(strokes))}
-    for a, b in pairs:
-        merged = joined[a] | joined[b]
-        for i in merged:
-            joined[i] = merged
-    return sorted(sorted(s) for s in {frozenset(s) for s in joined.values()})
-
-
 def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
     """Strokes joined along every pair within reach, all pairs compared point by point."""
-    reach = TOUCH * line_height(stroke_boxes(strokes))
-    dense = [_densified(stroke, reach) for stroke in strokes]
+    heights = [stroke_box(stroke).height for stroke in strokes]
     label = list(range(len(strokes)))
     for a in range(len(strokes)):
         for b in range(a + 1, len(strokes)):
-            gaps = np.linalg.norm(dense[a][:, None] - dense[b][None], axis=2)
-            if gaps.min() <= reach:
+            within = reach(heights[a], heights[b])
+            dense_a, dense_b = _densified(strokes[a], within), _densified(strokes[b], within)
+            gaps = np.linalg.norm(dense_a[:, None] - dense_b[None], axis=2)
+            if gaps.min() <= within:
                 old = label[b]
                 label = [label[a] if x == old else x for x in label]
     return sorted(sorted(i for i in range(len(strokes)) if label[i] == x) for x in set(label))
@@ -373,9 +377,24 @@ def _touching_by_brute_force(strokes: list[np.ndarray]) -> list[list[int]]:
 @given(st.integers(0, 2**32 - 1), st.integers(2, 25))
 def test_touching_strokes_join_exactly_the_strokes_that_meet(seed, count):
     strokes = _strokes_over(np.random.default_rng(seed), count, 600)
-    assert _joined(
-        strokes, touching_strokes(strokes, stroke_boxes(strokes))
-    ) == _touching_by_brute_force(strokes)
+    assert touching(strokes) == _touching_by_brute_force(strokes)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 14))
+def test_strokes_join_alike_in_any_order_and_after_any_undo(seed, count):
+    """The writing after strokes come and go is the writing of the strokes that remain."""
+    rng = np.random.default_rng(seed)
+    strokes = _strokes_over(rng, count, 300)
+    writing = written(strokes)
+    for _ in range(int(rng.integers(1, count))):
+        writing.pop()
+    kept = strokes[: len(writing)]
+    assert sorted(map(sorted, (c.members for c in writing.clusters.values()))) == touching(kept)
+    assert [p.members for p in writing.parts()] == [p.members for p in written(kept).parts()]
+    order = rng.permutation(len(kept))
+    shuffled = touching([kept[i] for i in order])
+    assert sorted(sorted(int(order[i]) for i in group) for group in shuffled) == touching(kept)
 
 
 @pytest.mark.parametrize("scale", [1, 0.01])
@@ -393,8 +412,16 @@ def test_strokes_in_unsigned_whole_pixels_densify_like_float_ones():
     assert np.array_equal(_densified(stroke.astype(np.uint8), 4), _densified(stroke, 4))
 
 
-def test_a_canvas_covered_in_strokes_is_joined_with_one_pair_per_stroke():
-    """Strokes already joined through others are not compared again: 400 crossing strokes give
-    the 399 pairs that join them, not the tens of thousands that touch."""
-    strokes = _strokes_over(np.random.default_rng(0), 400, 100)
-    assert len(touching_strokes(strokes, stroke_boxes(strokes))) == 399
+def test_a_canvas_covered_in_strokes_is_one_cluster_compared_near_the_new_stroke_only(
+    monkeypatch,
+):
+    """400 crossing strokes join into one cluster, and a stroke joins a cluster at its first
+    touch: a comparison or so per stroke, not one per pair."""
+    from runtime import segment
+
+    compared = []
+    real = segment.strokes_touch
+    monkeypatch.setattr(segment, "strokes_touch", lambda *a: compared.append(1) or real(*a))
+    writing = written(_strokes_over(np.random.default_rng(0), 400, 100))
+    assert len(writing.clusters) == 1
+    assert len(compared) < 2 * 400

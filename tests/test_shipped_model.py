@@ -10,7 +10,7 @@ import pytest
 from runtime.canvas import Canvas
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.preprocess import model_batch
-from runtime.reader import read_ink, read_strokes
+from runtime.reader import Reader
 from training.data import load_mnist
 
 SHIPPED_MAX_BYTES = 120 * 1024
@@ -25,9 +25,14 @@ def engine() -> Engine:
     return Engine(DEFAULT_MODEL)
 
 
-def read(engine: Engine, strokes, canvas_size=(448, 448), box=(0.15, 0.15, 0.7)):
+@pytest.fixture(scope="module")
+def reader(engine) -> Reader:
+    return Reader(engine)
+
+
+def read(reader: Reader, strokes, canvas_size=(448, 448), box=(0.15, 0.15, 0.7)):
     canvas = drawings.draw(Canvas(canvas_size), strokes, box)
-    return read_strokes(engine, canvas.pixel_strokes())
+    return reader.read_strokes(canvas.pixel_strokes())
 
 
 @pytest.mark.parametrize(
@@ -44,15 +49,15 @@ def read(engine: Engine, strokes, canvas_size=(448, 448), box=(0.15, 0.15, 0.7))
     ],
     ids=["flagged 1", "crossed 7", "slashed 0", "one-stroke 4", "0", "2", "6", "7"],
 )
-def test_continental_and_plain_digits_are_read(engine, strokes, digit):
-    reading = read(engine, strokes)
+def test_continental_and_plain_digits_are_read(reader, strokes, digit):
+    reading = read(reader, strokes)
     assert reading.number == str(digit)
     assert not reading.single.rejected and not reading.single.unsure
 
 
 @pytest.mark.parametrize("strokes", [drawings.LETTER_H, drawings.SMILEY], ids=["H", "smiley"])
-def test_a_letter_and_a_smiley_are_not_digits(engine, strokes):
-    reading = read(engine, strokes)
+def test_a_letter_and_a_smiley_are_not_digits(reader, strokes):
+    reading = read(reader, strokes)
     assert reading.number == "?"
     assert reading.as_json()["digit"] is None and reading.as_json()["rejected"] is True
 
@@ -62,16 +67,17 @@ def test_a_scribble_of_more_strokes_than_any_digit_is_rejected_unread(engine, mo
     without a model call, so a canvas covered in strokes costs no more than a digit."""
     zero = drawings.draw(Canvas((448, 448)), drawings.ZERO, (0.15, 0.15, 0.7)).pixel_strokes()
     hatching = [np.array([[150.0, y], [300.0, y + 5]]) for y in range(120, 120 + 10 * 23, 10)]
-    read_by_the_model = engine.predict_batch
+    read_by_the_models = engine.read
     calls = []
     monkeypatch.setattr(
         engine,
-        "predict_batch",
-        lambda images: calls.append(len(images)) or read_by_the_model(images),
+        "read",
+        lambda images, *rest: calls.append(len(images)) or read_by_the_models(images, *rest),
     )
-    hatched = read_strokes(engine, zero + hatching)
+    reader = Reader(engine)
+    hatched = reader.read_strokes(zero + hatching)
     assert [len(d.pieces) for d in hatched.digits] == [24] and calls == [1]
-    reading = read_strokes(engine, zero + hatching + [hatching[0] + 2.0])
+    reading = reader.read_strokes(zero + hatching + [hatching[0] + 2.0])
     assert [len(d.pieces) for d in reading.digits] == [25]
     drawn, blank = hatched.digits[0].image, reading.digits[0].image
     assert drawn.any() and not blank.any()  # 25 strokes are not drawn: the pad shows a blank
@@ -87,30 +93,30 @@ def test_a_scribble_of_more_strokes_than_any_digit_is_rejected_unread(engine, mo
         ((drawings.ONE, drawings.SEVEN), "17"),
     ],
 )
-def test_a_number_drawn_on_a_wide_canvas_is_read_digit_by_digit(engine, digits, number):
-    reading = read(engine, drawings.number(*digits), (900, 300), (0.15, 0.2, 0.6))
+def test_a_number_drawn_on_a_wide_canvas_is_read_digit_by_digit(reader, digits, number):
+    reading = read(reader, drawings.number(*digits), (900, 300), (0.15, 0.2, 0.6))
     assert reading.number == number
     assert reading.as_json()["digit"] is None
     lefts = [d["box"][0] for d in reading.as_json()["digits"]]
     assert lefts == sorted(lefts)
 
 
-def test_a_crossbar_added_to_an_earlier_seven_joins_it(engine):
+def test_a_crossbar_added_to_an_earlier_seven_joins_it(reader):
     seven, bar = drawings.CROSSED_SEVEN
     written = drawings.number([seven], drawings.ONE)
     bar_on_the_seven = [(x * 0.7, y) for x, y in bar]  # the first digit's place (see `number`)
-    reading = read(engine, [*written, bar_on_the_seven], (900, 300), (0.15, 0.2, 0.6))
+    reading = read(reader, [*written, bar_on_the_seven], (900, 300), (0.15, 0.2, 0.6))
     assert reading.number == "71"
     assert len(reading.digits) == 2
 
 
-def test_the_same_number_saved_as_an_image_is_read_from_its_ink(engine):
+def test_the_same_number_saved_as_an_image_is_read_from_its_ink(reader):
     canvas = drawings.draw(
         Canvas((900, 300)),
         drawings.number(drawings.TWO, drawings.ZERO, drawings.TWO, drawings.SIX),
         (0.15, 0.2, 0.6),
     )
-    assert read_ink(engine, canvas.ink()).number == "2026"
+    assert reader.read_ink(canvas.ink()).number == "2026"
 
 
 def test_the_shipped_model_keeps_its_mnist_accuracy_and_size(engine, mnist_path):
@@ -139,32 +145,32 @@ def drawn_ink(strokes, size, box, brush) -> np.ndarray:
 
 
 @pytest.mark.parametrize("brush", [2, 3, 5], ids=lambda b: f"{b} px pen")
-def test_a_thin_pen_on_a_large_image_is_read_like_the_pad_s_strokes(engine, brush):
+def test_a_thin_pen_on_a_large_image_is_read_like_the_pad_s_strokes(reader, brush):
     for strokes, digit in ((drawings.SEVEN, "7"), (drawings.ZERO, "0"), (drawings.TWO, "2")):
         ink = drawn_ink(strokes, (1000, 1000), (0.2, 0.15, 0.7), brush)
-        assert read_ink(engine, ink).number == digit
+        assert reader.read_ink(ink).number == digit
 
 
-def test_a_hairline_across_a_huge_image_is_never_read_as_a_digit(engine):
+def test_a_hairline_across_a_huge_image_is_never_read_as_a_digit(reader):
     line = np.zeros((3, 20000), np.float32)
     line[1] = 1.0
-    answer = read_ink(engine, line).as_json()
+    answer = reader.read_ink(line).as_json()
     assert answer["digit"] is None and answer["number"] in (None, "?")
 
 
-def test_a_thin_digit_with_pen_taps_inside_it_is_read(engine):
+def test_a_thin_digit_with_pen_taps_inside_it_is_read(reader):
     """Pen taps (dots) inside a digit written with a fine pen: the digit is read, not dropped as
     a frame around them (a test writer's 3 read as two white squares, found by the thin-pen
     evaluation)."""
     ink = drawn_ink(drawings.SEVEN, (1000, 1000), (0.2, 0.15, 0.7), 3)
     ink[480:483, 400:403] = ink[300:303, 350:353] = 1  # inside the 7's box, apart from it
-    assert read_ink(engine, ink).number == "7"
+    assert reader.read_ink(ink).number == "7"
 
 
-def test_a_digit_inside_a_dark_frame_is_read_without_the_frame(engine):
+def test_a_digit_inside_a_dark_frame_is_read_without_the_frame(reader):
     ink = drawn_ink(drawings.SEVEN, (300, 300), (0.25, 0.2, 0.6), 14)
     ink[10:14, 10:290] = ink[286:290, 10:290] = ink[10:290, 10:14] = ink[10:290, 286:290] = 1
-    reading = read_ink(engine, ink)
+    reading = reader.read_ink(ink)
     assert reading.number == "7"
     assert reading.digits[0].box.width < 200  # the 7 alone, not the frame
 

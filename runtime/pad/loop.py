@@ -4,7 +4,7 @@ until the user quits."""
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pygame
 
@@ -26,6 +26,7 @@ GET_A_DISPLAY = (
 # machine (a VM) 0.4-0.9% of a core in all over two runs, against 2% for pygame's own wait
 # (export.evaluation.pad_figures); the first event after idling waits for the next look.
 IDLE_POLL_S = 0.02
+HANDLING, PRESENTED = "handling", "presented"  # what a watcher is told (see `run`)
 
 
 def run(
@@ -34,33 +35,39 @@ def run(
     brush_fraction: float = canvas.BRUSH_FRACTION,
     emit: Emit | None = None,
     script: Iterable[pygame.event.Event] = (),
+    watch: Callable[[str], None] | None = None,
 ) -> None:
     """Open the window and run the loop until quit. `script` events are posted once the window is
-    up, as if the user had made them: tests drive the real loop with it."""
+    up, as if the user had made them: tests drive the real loop with it. `watch`, if given, is
+    told HANDLING just before each event is handed to the pad and PRESENTED just after each
+    frame goes to the screen: measurements time the pad with it."""
+    watch = watch or (lambda moment: None)
     try:
         _open_display()
         pygame.font.init()
         screen = _open_window(window_size)
         pad = Pad(engine, screen.get_size(), brush_fraction, emit)
         view = View()
-        _present(view, pad)
+        _present(view, pad, watch)
         pad.emit({"event": "ready", "canvas": list(pad.layout.canvas), "model": engine.path.name})
         for event in script:
             pygame.event.post(event)
         while pad.running:
             for event in _next_events(pad):
+                watch(HANDLING)
                 pad.handle(event)
             pad.tick()
             if pad.dirty:
-                _present(view, pad)
+                _present(view, pad, watch)
     finally:
         pygame.quit()
 
 
-def _present(view: View, pad: Pad) -> None:
+def _present(view: View, pad: Pad, watch: Callable[[str], None]) -> None:
     view.draw(pygame.display.get_surface(), pad)
     pygame.display.flip()
     pad.dirty = False
+    watch(PRESENTED)
 
 
 def _open_display() -> None:

@@ -9,10 +9,11 @@ from collections.abc import Callable
 
 import pygame
 
-from runtime import canvas, segment
+from runtime import canvas
 from runtime.engine import Engine
 from runtime.pad.layout import WINDOW_SIZE, layout
-from runtime.reader import DigitReading, Reading, read_strokes
+from runtime.reader import DigitReading, Reader, Reading
+from runtime.writing import Writing
 
 LIVE_INTERVAL_MS = 40  # live readings while the ink changes: at most 25 a second
 # Once there is writing, the brush follows its size: this share of the height of a digit, so
@@ -28,7 +29,8 @@ Emit = Callable[[dict], None]
 
 
 class Pad:
-    """The pad's state and logic: the canvas, the last reading and the live-update timing."""
+    """The pad's state and logic: the canvas, the writing on it as the reader keeps it, the last
+    reading and the live-update timing."""
 
     def __init__(
         self,
@@ -39,6 +41,8 @@ class Pad:
         clock: Callable[[], float] = time.perf_counter,
     ):
         self.engine = engine
+        self.reader = Reader(engine)
+        self.writing = Writing()  # the finished strokes, in canvas pixels
         self.layout = layout(window_size)
         self.brush_fraction = brush_fraction
         self.canvas = canvas.Canvas(self.layout.canvas.size, brush_fraction)
@@ -50,7 +54,6 @@ class Pad:
         self.predicted_at = -math.inf
         self.running = True
         self.dirty = True  # the window needs redrawing
-        self._renderings: dict = {}  # each digit's model input, by its strokes (see read_strokes)
 
     def handle(self, event: pygame.event.Event) -> None:
         """Turn one pygame event into a change of state."""
@@ -93,6 +96,7 @@ class Pad:
         if position is not None:
             self.drag(position)
         self.drawing = False
+        self.writing.add(self.canvas.pixel_stroke())
         self.predict()
         self._follow_the_writing()
 
@@ -107,7 +111,7 @@ class Pad:
     def clear(self) -> None:
         self.canvas.clear()
         self.canvas.brush_fraction = self.brush_fraction
-        self._renderings.clear()
+        self.writing.clear()
         self.drawing = self.live_pending = False
         self._show(None)
         self.emit({"event": "clear"})
@@ -115,6 +119,8 @@ class Pad:
     def undo(self) -> None:
         if self.canvas.is_empty:
             return
+        if not self.drawing:  # the stroke being drawn is not in the writing yet
+            self.writing.pop()
         self.canvas.undo()
         self.drawing = False
         self.predict()
@@ -124,18 +130,20 @@ class Pad:
         """Lay out for the new size; the canvas re-renders its strokes at its new size."""
         self.layout = layout(window_size)
         self.canvas.resize(self.layout.canvas.size)
+        finished = self.canvas.pixel_strokes()[: len(self.writing)]
+        self.writing.clear()
+        for stroke in finished:
+            self.writing.add(stroke)
         self.dirty = True
 
     def predict(self, live: bool = False) -> None:
-        """Read the canvas; a final (not live) reading is emitted, as "clear" if it has no ink."""
-        strokes = self.canvas.pixel_strokes()
-        reading = read_strokes(self.engine, strokes, self._renderings) if strokes else None
-        drawn = {id(stroke) for stroke in strokes}
-        self._renderings = {
-            key: value
-            for key, value in self._renderings.items()
-            if all(id(stroke) in drawn for stroke in value[0])
-        }
+        """Read the writing (while drawing, with the stroke being drawn); a final (not live)
+        reading is emitted, as "clear" if it has no ink."""
+        if self.drawing:
+            with self.writing.with_stroke(self.canvas.pixel_stroke()) as writing:
+                reading = self.reader.read(writing)
+        else:
+            reading = self.reader.read(self.writing) if len(self.writing) else None
         self.predicted_at = self.clock()
         self.live_pending = False
         self._show(reading if reading is not None and reading.digits else None)
@@ -168,10 +176,9 @@ class Pad:
 
     def _follow_the_writing(self) -> None:
         """Fit the brush to the size of the writing (see BRUSH_OF_WRITING)."""
-        boxes = segment.stroke_boxes(self.canvas.pixel_strokes())
-        if not boxes:
+        if self.reading is None:
             return
-        height = segment.line_height(boxes) / min(self.canvas.size)
+        height = self.reading.line_height / min(self.canvas.size)
         wanted = min(max(BRUSH_OF_WRITING * height, MIN_BRUSH), self.brush_fraction)
         if abs(wanted - self.canvas.brush_fraction) > BRUSH_STEP * self.canvas.brush_fraction:
             self.canvas.set_brush(wanted)

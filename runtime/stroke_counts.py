@@ -13,7 +13,7 @@ import pygame
 Draw = Callable[[pygame.Surface], pygame.Rect]  # draws one stroke; returns the rect it touched
 
 
-class Coverage:
+class StrokeCounts:
     """How many strokes cover each pixel of a surface of a given size."""
 
     def __init__(self, size: tuple[int, int]):
