@@ -2,7 +2,9 @@
 
 The thresholds are calibrated at export on development data (never on test writers) and written
 into the model's metadata; the runtime only reads them. A model without them still works: it
-rejects nothing and marks a digit unsure below DEFAULT_UNSURE_BELOW.
+rejects nothing and marks a digit unsure below DEFAULT_UNSURE_BELOW. The readings that combine
+the image and the stroke model (`runtime.fusion`) have their own thresholds, written into the
+stroke model's metadata under FUSED.
 """
 
 import math
@@ -14,6 +16,7 @@ from runtime.errors import ModelError
 REJECT_KEY = "reject_not_digit_at"  # reject when the model's not_digit output is at least this
 UNSURE_KEY = "unsure_below"  # mark a digit unsure when its probability is below this
 DEFAULT_UNSURE_BELOW = 0.6
+FUSED = "fused_"  # the prefix of the combined readings' thresholds
 
 
 @dataclass(frozen=True)
@@ -22,10 +25,11 @@ class Policy:
     unsure_below: float = DEFAULT_UNSURE_BELOW
 
     @classmethod
-    def from_metadata(cls, metadata: Mapping[str, str]) -> "Policy":
-        """The thresholds a model carries; a malformed one is an error, a missing one a default."""
-        reject_at = _threshold(metadata, REJECT_KEY)
-        unsure_below = _threshold(metadata, UNSURE_KEY)
+    def from_metadata(cls, metadata: Mapping[str, str], prefix: str = "") -> "Policy":
+        """The thresholds a model carries (under `prefix`); a malformed one is an error, a
+        missing one a default."""
+        reject_at = _threshold(metadata, prefix + REJECT_KEY)
+        unsure_below = _threshold(metadata, prefix + UNSURE_KEY)
         return cls(reject_at, DEFAULT_UNSURE_BELOW if unsure_below is None else unsure_below)
 
     def rejects(self, not_digit: float | None) -> bool:
@@ -34,11 +38,11 @@ class Policy:
     def unsure(self, confidence: float) -> bool:
         return confidence < self.unsure_below
 
-    def as_metadata(self) -> dict[str, str]:
+    def as_metadata(self, prefix: str = "") -> dict[str, str]:
         """The metadata entries export writes for this policy."""
-        entries = {UNSURE_KEY: f"{self.unsure_below:.6g}"}
+        entries = {prefix + UNSURE_KEY: f"{self.unsure_below:.6g}"}
         if self.reject_at is not None:
-            entries[REJECT_KEY] = f"{self.reject_at:.6g}"
+            entries[prefix + REJECT_KEY] = f"{self.reject_at:.6g}"
         return entries
 
 

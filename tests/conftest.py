@@ -1,6 +1,7 @@
 """Shared fixtures: the real MNIST (never skipped) and a tiny ONNX model honouring the contract."""
 
 import errno
+import hashlib
 import itertools
 import os
 from pathlib import Path
@@ -13,7 +14,19 @@ from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
 from runtime.canvas import Canvas
-from runtime.engine import CONTRACT, INPUT_NAME, NOT_DIGIT_NAME, OUTPUT_NAME, Engine
+from runtime.engine import (
+    CONTRACT,
+    INPUT_NAME,
+    NOT_DIGIT_NAME,
+    OUTPUT_NAME,
+    PAIRED_KEY,
+    STROKE_CONTRACT,
+    STROKE_MODEL_KEY,
+    TRAJECTORY_INPUT_NAME,
+    Engine,
+)
+from runtime.fusion import Fusion
+from runtime.rejection import FUSED, REJECT_KEY, Policy
 
 REPO = Path(__file__).resolve().parent.parent  # where `python -m training` finds our packages
 MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
@@ -62,12 +75,15 @@ def build_linear_model(
     metadata: dict[str, str],
     not_digit: float | None = None,
     output: np.ndarray | None = None,
+    input_name: str = INPUT_NAME,
+    input_shape: tuple[int, ...] = (28, 28, 1),
 ) -> Path:
-    """An ONNX model softmax(flatten(image) @ weights) with the digits signature and metadata;
-    with `not_digit`, also that constant as the "not a digit" output; with `output`, a constant
-    [10] vector as the probabilities instead (to feed the runtime what a broken model would)."""
+    """An ONNX model softmax(flatten(input) @ weights) with the digits signature and metadata
+    (an image model, or with `input_name` and `input_shape` a stroke model); with `not_digit`,
+    also that constant as the "not a digit" output; with `output`, a constant [10] vector as
+    the probabilities instead (to feed the runtime what a broken model would)."""
     nodes = [
-        helper.make_node("Reshape", [INPUT_NAME, "flat_shape"], ["flat"]),
+        helper.make_node("Reshape", [input_name, "flat_shape"], ["flat"]),
         helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
     ]
     if output is None:
@@ -79,7 +95,9 @@ def build_linear_model(
         ]
     outputs = [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])]
     constants = [
-        numpy_helper.from_array(np.array([-1, 784], dtype=np.int64), "flat_shape"),
+        numpy_helper.from_array(
+            np.array([-1, int(np.prod(input_shape))], dtype=np.int64), "flat_shape"
+        ),
         numpy_helper.from_array(weights.astype(np.float32), "weights"),
         numpy_helper.from_array(np.zeros(1, np.float32), "zero"),
         numpy_helper.from_array(
@@ -100,7 +118,7 @@ def build_linear_model(
     graph = helper.make_graph(
         nodes,
         "linear_digits",
-        [helper.make_tensor_value_info(INPUT_NAME, TensorProto.FLOAT, ["N", 28, 28, 1])],
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", *input_shape])],
         outputs,
         constants,
     )
@@ -122,6 +140,32 @@ def tiny_model_path(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_engine(tiny_model_path) -> Engine:
     return Engine(tiny_model_path)
+
+
+def build_model_pair(
+    folder: Path, stroke_metadata: dict[str, str] | None = None, paired: bool = True
+) -> Path:
+    """A tiny image model and the stroke model it names, as export pairs them (or, with
+    `paired` False, a stroke model calibrated with another image model); the image model's
+    path. Both have a "not a digit" output."""
+    rng = np.random.default_rng(1)
+    image = build_linear_model(
+        folder / "digits.int8.onnx",
+        rng.normal(0, 0.1, (784, 10)),
+        {**CONTRACT, STROKE_MODEL_KEY: "strokes.int8.onnx", REJECT_KEY: "0.5"},
+        not_digit=0.2,
+    )
+    sha = hashlib.sha256(image.read_bytes() if paired else b"another model").hexdigest()
+    fusion = {**Fusion(0.8, 1.0).as_metadata(), **Policy(0.5, 0.6).as_metadata(FUSED)}
+    build_linear_model(
+        folder / "strokes.int8.onnx",
+        rng.normal(0, 0.1, (64 * 7, 10)),
+        {**STROKE_CONTRACT, PAIRED_KEY: sha, **fusion, **(stroke_metadata or {})},
+        not_digit=0.3,
+        input_name=TRAJECTORY_INPUT_NAME,
+        input_shape=(64, 7),
+    )
+    return image
 
 
 def data_args(mnist_path: Path, pen_path: Path, letters_path: Path) -> list[str]:
@@ -190,3 +234,18 @@ def assert_bad_option_line(capsys, exit_info, prog: str, option: str) -> None:
     error = capsys.readouterr().err
     assert "Traceback" not in error
     assert error.splitlines()[-1].startswith(f"{prog}: error: argument {option}: must be ")
+
+
+def markdown_tables(text: str) -> list[list[list[str]]]:
+    """The Markdown tables in an evaluation's printed output: each a list of rows of cells,
+    the header first, the |---| rule left out."""
+    tables, current = [], []
+    for line in [*text.splitlines(), ""]:
+        if line.startswith("|"):
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            if not all(set(cell) <= set("-: ") for cell in cells):
+                current.append(cells)
+        elif current:
+            tables.append(current)
+            current = []
+    return tables

@@ -134,3 +134,68 @@ def test_predict_cli_exits_2_on_a_bad_model(tmp_path, capsys, case):
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err.startswith("digits-predict: error: ")
     assert captured.err.count("\n") == 1
+
+
+def test_an_image_model_is_read_with_the_stroke_model_it_names(tmp_path):
+    from conftest import build_model_pair
+
+    engine = Engine(build_model_pair(tmp_path))
+    assert engine.stroke is not None and engine.stroke.path.name == "strokes.int8.onnx"
+    assert engine.fusion.weight == 0.8 and engine.fused_policy.reject_at == 0.5
+    assert Engine(tmp_path / "digits.int8.onnx", strokes=False).stroke is None
+
+
+def test_a_stroke_model_exported_with_another_image_model_is_refused(tmp_path):
+    from conftest import build_model_pair
+
+    image = build_model_pair(tmp_path, paired=False)
+    with pytest.raises(ModelError, match="exported with another image model than digits"):
+        Engine(image)
+
+
+def test_a_stroke_model_of_another_contract_is_refused_at_load(tmp_path):
+    from conftest import build_model_pair
+
+    image = build_model_pair(tmp_path, {"trajectory_points": "32"})
+    with pytest.raises(ModelError, match=r"strokes\.int8\.onnx was not exported .*points='32'"):
+        Engine(image)
+
+
+def test_a_missing_stroke_model_is_named(tmp_path):
+    from conftest import build_model_pair
+
+    image = build_model_pair(tmp_path)
+    (tmp_path / "strokes.int8.onnx").unlink()
+    with pytest.raises(ModelError, match=r"stroke model strokes\.int8\.onnx, which is not beside"):
+        Engine(image)
+
+
+def test_a_stroke_model_without_its_fusion_is_refused(tmp_path):
+    from conftest import build_model_pair
+
+    image = build_model_pair(tmp_path, {"fusion_weight": "-1"})
+    with pytest.raises(ModelError, match="fusion_weight is '-1', not a positive number"):
+        Engine(image)
+
+
+def test_drawings_with_trajectories_are_read_by_both_models_combined(tmp_path):
+    from conftest import build_model_pair
+
+    from runtime.fusion import log_classes
+
+    engine = Engine(build_model_pair(tmp_path))
+    rng = np.random.default_rng(0)
+    images, paths = rng.random((3, 28, 28)), rng.random((3, 64, 7))
+    readout = engine.read(images, paths)
+    fused = engine.decide(readout)
+    alone = engine.predict_batch(images)
+    image, stroke = readout.image, readout.stroke
+    both = log_classes(image.probabilities, image.not_digit) + 0.8 * log_classes(
+        stroke.probabilities, stroke.not_digit
+    )
+    expected = np.exp(both) / np.exp(both).sum(axis=1, keepdims=True)
+    for prediction, row in zip(fused, expected, strict=True):
+        assert prediction.not_digit == pytest.approx(row[10], rel=1e-5)
+        np.testing.assert_allclose(prediction.probabilities, row[:10] / row[:10].sum(), rtol=1e-5)
+    assert [p.not_digit for p in alone] == pytest.approx([0.2] * 3)
+    assert all(p.rejected == (p.not_digit >= 0.5) for p in fused)
