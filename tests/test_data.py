@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training.data import IDX_FILES, DataError, load_mnist
+from training.data import IDX_FILES, load_mnist
+from training.sources import DataError
 
 RNG = np.random.default_rng(0)
 

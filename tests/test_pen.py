@@ -3,9 +3,7 @@
 import numpy as np
 import pytest
 
-from training.data import DataError
 from training.pen import (
-    PENDIGITS_ENV,
     TEST_LETTER_SOURCES,
     TEST_WRITERS,
     TRAIN_WRITERS,
@@ -14,6 +12,7 @@ from training.pen import (
     load_letters,
     load_pendigits,
 )
+from training.sources import PENDIGITS, DataError
 
 UCI_TRAIN = """.INCLUDE dene.doc
 .LEXICON "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"
@@ -108,14 +107,14 @@ def test_letters_come_with_their_sources_and_the_held_apart_ones_exist(letters_p
 
 
 def test_without_pen_data_the_error_says_where_to_get_it(monkeypatch):
-    monkeypatch.delenv(PENDIGITS_ENV, raising=False)
-    with pytest.raises(DataError, match=f"--pen-data PATH or set {PENDIGITS_ENV}.*UCI") as error:
+    monkeypatch.delenv(PENDIGITS.env, raising=False)
+    with pytest.raises(DataError, match=f"--pen-data PATH or set {PENDIGITS.env}.*UCI") as error:
         load_pendigits(None)
     assert "\n" not in str(error.value)
 
 
 def test_the_environment_variable_names_the_data(monkeypatch, pen_path):
-    monkeypatch.setenv(PENDIGITS_ENV, str(pen_path))
+    monkeypatch.setenv(PENDIGITS.env, str(pen_path))
     assert len(load_pendigits(None)) == 10992
 
 

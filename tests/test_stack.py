@@ -42,7 +42,11 @@ def test_without_the_training_stack_a_cli_says_what_to_install(module, mnist_pat
 
 @pytest.mark.parametrize(
     ("module", "option"),
-    [("training", "--data"), ("export", "--model"), ("export.evaluation.benchmark", "--model")],
+    [
+        ("training", "--data"),
+        ("export", "--model"),
+        ("export.evaluation.benchmark", "--keras-model"),
+    ],
 )
 def test_a_cli_that_imports_tensorflow_keeps_its_start_up_noise_off_stderr(
     module, option, tmp_path

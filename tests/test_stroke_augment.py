@@ -6,7 +6,18 @@ import pytest
 from training.stroke_augment import StrokeAugmentation, augment
 
 SEVEN = [np.array([[0, 0], [60, 0], [20, 100]], float), np.array([[15, 50], [55, 50]], float)]
-STILL = dict(rotation=0, slant=0, aspect=0, stroke_offset=0, jitter=0, elastic=0, smooth=0)
+STILL = dict(
+    rotation=0,
+    slant=0,
+    aspect=0,
+    stroke_offset=0,
+    jitter=0,
+    elastic=0,
+    smooth=0,
+    tremor=0,
+    reverse=0,
+    reorder=0,
+)
 NOTHING = StrokeAugmentation(**STILL, spacing=(1e-3, 1e-3))
 
 
@@ -62,3 +73,22 @@ def test_smoothing_rounds_the_corners_and_keeps_the_ends():
     )[0]
     np.testing.assert_allclose(out[[0, -1]], [[-0.5, -0.5], [0.5, -0.5]], atol=1e-6)
     assert np.linalg.norm(out - [0, 0.5], axis=1).min() > 0.05  # the tip of the V is cut
+
+
+def test_strokes_may_come_the_other_way_round_and_in_another_order():
+    """What only the stroke model sees: the pen's direction and the strokes' order."""
+    settings = StrokeAugmentation(**{**STILL, "reverse": 1.0, "reorder": 1.0}, spacing=(1.0, 1.0))
+    orders = set()
+    for seed in range(10):
+        out = augment(SEVEN, np.random.default_rng(seed), settings)
+        bar = next(s for s in out if len(s) == 2)
+        assert bar[0, 0] > bar[-1, 0]  # drawn right to left
+        orders.add(len(out[0]))
+    assert orders == {2, 3}  # the bar first in some, the 7's body in others
+
+
+def test_a_finger_s_tremor_moves_every_point_a_little():
+    settings = StrokeAugmentation(**{**STILL, "tremor": 0.01}, spacing=(0.05, 0.05))
+    line = [np.array([[0, 0], [0, 100]], float)]
+    shaken = augment(line, np.random.default_rng(0), settings)[0]
+    assert 0.003 < np.abs(shaken[:, 0]).mean() < 0.02

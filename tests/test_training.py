@@ -15,15 +15,21 @@ from conftest import REPO, assert_bad_option_line, data_args, disk_full_halfway
 import training.report
 import training.train
 from training.__main__ import main, parse_args
-from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE
+from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE, STROKE_MODEL_FILE
 from training.augment import Augmentation, TrainingAugmentation
 from training.data import load_mnist
-from training.model import ARCHITECTURES, build_network, deployable, multiply_adds
-from training.train import CleanFinish, TrainResult
+from training.model import (
+    ARCHITECTURES,
+    STROKE_ARCHITECTURES,
+    build_network,
+    deployable,
+    multiply_adds,
+)
+from training.train import CleanFinish, Fitted, TrainResult
 
 # one augmented epoch, then one clean epoch: both phases of a run
 QUICK = ["--arch", "edge16", "--limit", "600", "--epochs", "2", "--batch-size", "64"]
-QUICK += ["--clean-epochs", "1"]
+QUICK += ["--clean-epochs", "1", "--stroke-epochs", "2"]
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +50,13 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert {name: tuple(t.shape) for name, t in model.output.items()} == {
         "probabilities": (None, 10),
         "not_digit": (None,),
+        "embedding": (None, 5, 5, 64),
     }
     assert model.name == "edge16"  # the classifier alone, not the trainer around it
     assert "augmentation" not in {layer.name for layer in model.layers}
+    strokes = keras.models.load_model(trained / STROKE_MODEL_FILE)
+    assert strokes.input_shape == (None, 64, 7) and strokes.name == "stroke48"
+    assert tuple(strokes.output["embedding"].shape) == (None, 64)
 
     report = json.loads((trained / REPORT_FILE).read_text())
     # 91% here after two short epochs on 600 images, where chance is 10%
@@ -56,9 +66,14 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     confusion = np.array(report["confusion_matrix"])
     assert confusion.shape == (10, 10) and confusion.sum() == 600
     assert np.trace(confusion) / 600 == pytest.approx(report["test_accuracy"])
-    assert report["parameters"] == model.count_params()
-    assert report["multiply_adds"] == multiply_adds(model) > 0
-    assert report["epochs_run"] == 2 and report["train_seconds"] > 0
+    image, stroke = report["models"]["image"], report["models"]["stroke"]
+    assert image["parameters"] == model.count_params()
+    assert image["multiply_adds"] == multiply_adds(model) > 0
+    assert image["epochs_run"] == 2 and image["train_seconds"] > 0
+    assert stroke["parameters"] == strokes.count_params() and stroke["epochs_run"] == 2
+    assert stroke["multiply_adds"] == multiply_adds(strokes) > 0
+    assert set(stroke["validation_accuracy"]) == set(report["composition"]["stroke"]["validation"])
+    assert 0.5 < stroke["validation_accuracy"]["pen digits"] <= 1.0
     assert report["config"]["clean_epochs"] == 1
     assert report["data"][0]["sha256"] == load_mnist(mnist_path).sha256
     assert {"tensorflow", "keras", "numpy", "python"} <= set(report["versions"])
@@ -86,11 +101,15 @@ def test_same_seed_gives_identical_figures_and_weights(trained, retrained):
     """Bit for bit, on one machine with the same libraries; another CPU may differ (README)."""
     again, _ = retrained
     first, second = (json.loads((out / REPORT_FILE).read_text()) for out in (trained, again))
-    for key in ("test_accuracy", "per_class_accuracy", "validation_accuracy", "history"):
-        assert second[key] == first[key], key
-    weights = [keras.models.load_model(out / MODEL_FILE).get_weights() for out in (trained, again)]
-    for before, after in zip(*weights, strict=True):
-        np.testing.assert_array_equal(after, before)
+    assert second["test_accuracy"] == first["test_accuracy"]
+    assert second["per_class_accuracy"] == first["per_class_accuracy"]
+    for role in ("image", "stroke"):
+        for key in ("validation_accuracy", "history"):
+            assert second["models"][role][key] == first["models"][role][key], (role, key)
+    for name in (MODEL_FILE, STROKE_MODEL_FILE):
+        weights = [keras.models.load_model(out / name).get_weights() for out in (trained, again)]
+        for before, after in zip(*weights, strict=True):
+            np.testing.assert_array_equal(after, before)
 
 
 def test_a_training_run_writes_progress_to_stdout_and_nothing_to_stderr(retrained):
@@ -145,15 +164,14 @@ def _instant_training(model_path):
     """Stands in for `training.train.train`: what happens after training is under test."""
 
     def train(config, data, x_test, y_test):
-        return TrainResult(
+        image = Fitted(
             model=keras.models.load_model(model_path),
             history={"loss": [0.5], "accuracy": [0.9]},
             epochs_run=1,
             seconds=0.0,
-            test_probabilities=np.eye(10, dtype=np.float32)[y_test],
-            test_labels=y_test,
             validation_accuracy={},
         )
+        return TrainResult(image, None, np.eye(10, dtype=np.float32)[y_test], y_test)
 
     return train
 
@@ -219,11 +237,42 @@ def test_clean_finish_switches_augmentation_off_for_the_last_epochs_only():
     assert active == [1.0, 1.0, 1.0, 0.0, 0.0]
 
 
-def test_every_architecture_builds_with_the_model_contract():
-    for name in ARCHITECTURES:
+@pytest.mark.parametrize(
+    ("names", "shape"),
+    [(ARCHITECTURES, (28, 28, 1)), (STROKE_ARCHITECTURES, (64, 7))],
+    ids=["image", "stroke"],
+)
+def test_every_architecture_builds_with_the_model_contract(names, shape):
+    for name in names:
         network = build_network(name, classes=11)
-        assert network.input_shape == (None, 28, 28, 1), name
+        assert network.input_shape == (None, *shape), name
         assert network.output_shape == (None, 11), name
-        outputs = deployable(network)(np.zeros((2, 28, 28, 1), np.float32))
+        outputs = deployable(network)(np.zeros((2, *shape), np.float32))
         np.testing.assert_allclose(np.sum(outputs["probabilities"], axis=1), 1, rtol=1e-6)
         assert outputs["not_digit"].shape == (2,), name
+        assert outputs["embedding"].shape[0] == 2, name
+
+
+def test_help_shows_every_option_with_its_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    for option, default in [
+        ("--epochs", "20"),
+        ("--stroke-epochs", "20"),
+        ("--pen-variants", "8"),
+        ("--traced-mnist", "20000"),
+        ("--elastic", "0.08"),
+        ("--arch", "edge32"),
+        ("--stroke-arch", "stroke48"),
+    ]:
+        assert option in shown and f"(default: {default})" in shown, option
+
+
+def test_a_run_without_a_stroke_model_leaves_none_from_an_earlier_run(
+    trained, tmp_path, data, monkeypatch
+):
+    (tmp_path / STROKE_MODEL_FILE).write_text("an earlier run's")
+    monkeypatch.setattr(training.train, "train", _instant_training(trained / MODEL_FILE))
+    assert main([*QUICK, *data, "--stroke-epochs", "0", "--out", str(tmp_path)]) == 0
+    assert not (tmp_path / STROKE_MODEL_FILE).exists()

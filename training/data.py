@@ -6,16 +6,14 @@ message instead of deep inside training.
 
 import gzip
 import os
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from runtime.errors import DigitsError
 from training.files import sha256_of_files
+from training.sources import MNIST, DataError, read_npz, resolve
 
-DATA_ENV = "MNIST_DATA"
 IMAGE_SHAPE = (28, 28)
 NUM_CLASSES = 10
 
@@ -26,10 +24,6 @@ IDX_FILES = {
     "y_test": "t10k-labels-idx1-ubyte",
 }
 _IDX_UBYTE = 0x08
-
-
-class DataError(DigitsError):
-    """The data set is missing, truncated or not MNIST."""
 
 
 @dataclass(frozen=True)
@@ -44,21 +38,16 @@ class Mnist:
     sha256: str
 
 
-def resolve_source(data: str | os.PathLike | None) -> Path | None:
-    """The data option wins, then $MNIST_DATA; None means Keras's own download and cache."""
-    chosen = data if data is not None else os.environ.get(DATA_ENV) or None
-    return Path(chosen) if chosen is not None else None
-
-
 def load_mnist(data: str | os.PathLike | None = None) -> Mnist:
-    """Load and validate MNIST from `data` (see `resolve_source`)."""
-    path = resolve_source(data)
+    """Load and validate MNIST from `data` or $MNIST_DATA, else Keras's own download and cache."""
+    path = resolve(data, MNIST)
     if path is None:
         return _load_keras_download()
     if path.is_dir():
         return _validated(_read_idx_folder(path), str(path), sha256_of_files(_idx_paths(path)))
     if path.is_file():
-        return _validated(_read_npz(path), str(path), sha256_of_files([path]))
+        arrays = read_npz(path, tuple(IDX_FILES), "Keras MNIST")
+        return _validated(arrays, str(path), sha256_of_files([path]))
     raise DataError(f"MNIST data not found: {path} (expected a .npz file or a folder of IDX files)")
 
 
@@ -70,22 +59,11 @@ def _load_keras_download() -> Mnist:
     except Exception as error:  # the download can fail in many ways: network, disk, proxy
         raise DataError(
             f"could not download MNIST through Keras ({error}); "
-            f"pass --data PATH or set {DATA_ENV} to a local mnist.npz"
+            f"pass {MNIST.option} PATH or set {MNIST.env} to a local mnist.npz"
         ) from error
     cached = Path(keras.utils.get_file("mnist.npz", origin="", cache_subdir="datasets"))
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
     return _validated(arrays, "keras.datasets.mnist", sha256_of_files([cached]))
-
-
-def _read_npz(path: Path) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in IDX_FILES if key not in archive.files]
-            if missing:
-                raise DataError(f"{path} is not a Keras MNIST .npz: missing {', '.join(missing)}")
-            return {key: archive[key] for key in IDX_FILES}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise DataError(f"cannot read {path} as .npz: {error}") from error
 
 
 def _idx_paths(folder: Path) -> list[Path]:

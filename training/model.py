@@ -1,19 +1,33 @@
-"""The digit classifiers: the default edge CNN, the other candidates we measured, and the baseline.
+"""The digit classifiers: the image CNNs (the default edge CNN, the other candidates we measured,
+and the baseline) and the stroke CNN that reads the pen's trajectory.
 
 Why this shape: on a CPU, int8 latency is dominated by convolutions on large feature maps and
 by per-operator overhead (measured with onnxruntime, 1 thread), so the edge CNN downsamples in
 its very first layer (a strided 5x5 convolution) and has four convolutions and a softmax in
-all. Batch norm makes it train fast and folds into the convolutions at export.
+all. Batch norm makes it train fast and folds into the convolutions at export. Every network
+names the layer whose output is its `embedding` (EMBEDDING_LAYER): the last hidden
+representation, which the runtime's writer profile compares drawings by.
 """
 
 from collections.abc import Callable
 from functools import partial
 
 import keras
+import numpy as np
 from keras import layers, ops
 
-from runtime.engine import INPUT_NAME, NOT_DIGIT_NAME, NUM_DIGITS, OUTPUT_NAME
+from runtime import trajectory
+from runtime.engine import (
+    EMBEDDING_NAME,
+    INPUT_NAME,
+    NOT_DIGIT_NAME,
+    NUM_DIGITS,
+    OUTPUT_NAME,
+    TRAJECTORY_INPUT_NAME,
+)
 from runtime.preprocess import INPUT_SHAPE
+
+EMBEDDING_LAYER = "embedding"
 
 
 def edge_cnn(widths: tuple[int, int, int], name: str, classes: int) -> keras.Model:
@@ -29,7 +43,7 @@ def edge_cnn(widths: tuple[int, int, int], name: str, classes: int) -> keras.Mod
     inputs = keras.Input(INPUT_SHAPE, name=INPUT_NAME)
     x = _conv_bn_relu(inputs, stem, kernel=5, strides=2, padding="same")
     x = _conv_bn_relu(x, middle, kernel=3, strides=2, padding="same")
-    x = _conv_bn_relu(x, last, kernel=3, strides=1, padding="valid")
+    x = _conv_bn_relu(x, last, kernel=3, strides=1, padding="valid", name=EMBEDDING_LAYER)
     x = layers.Conv2D(classes, x.shape[1], name="classifier")(x)
     logits = layers.GlobalAveragePooling2D()(x)  # [N, 1, 1, C] -> [N, C], a Squeeze in ONNX
     return keras.Model(inputs, logits, name=name)
@@ -43,9 +57,33 @@ def tutorial_cnn(classes: int) -> keras.Model:
     x = layers.Conv2D(64, 3, activation="relu")(x)
     x = layers.MaxPooling2D()(x)
     x = layers.Flatten()(x)
-    x = layers.Dense(64, activation="relu")(x)
+    x = layers.Dense(64, activation="relu", name=EMBEDDING_LAYER)(x)
     logits = layers.Dense(classes, name="logits")(x)
     return keras.Model(inputs, logits, name="tutorial")
+
+
+def stroke_cnn(widths: tuple[int, int, int], name: str, classes: int) -> keras.Model:
+    """The trajectory (see `runtime.trajectory`) -> class logits: convolutions along the pen's
+    path, the first at full resolution, the next two strided (64 -> 32 -> 16 points), then the
+    mean and the strongest response of each channel over the path (where a loop or a corner
+    happens matters less than that it happens) and a small dense layer, the embedding.
+
+    The path is a one-row image and the convolutions 1xk Conv2D: tf2onnx folds batch norm into
+    a Conv2D, not into a Conv1D (measured: a Mul and an Add left after every convolution).
+    """
+    first, second, third = widths
+    inputs = keras.Input(trajectory.INPUT_SHAPE, name=TRAJECTORY_INPUT_NAME)
+    x = layers.Reshape((1, *trajectory.INPUT_SHAPE))(inputs)
+    x = _conv_bn_relu(x, first, kernel=(1, 5), strides=1, padding="same")
+    x = _conv_bn_relu(x, second, kernel=(1, 5), strides=(1, 2), padding="same")
+    x = _conv_bn_relu(x, third, kernel=(1, 3), strides=(1, 2), padding="same")
+    x = _conv_bn_relu(x, third, kernel=(1, 3), strides=1, padding="same")
+    pooled = layers.Concatenate()(
+        [layers.GlobalAveragePooling2D()(x), layers.GlobalMaxPooling2D()(x)]
+    )
+    x = layers.Dense(64, activation="relu", name=EMBEDDING_LAYER)(pooled)
+    logits = layers.Dense(classes, name="logits")(x)
+    return keras.Model(inputs, logits, name=name)
 
 
 @keras.saving.register_keras_serializable(package="digits")
@@ -77,8 +115,10 @@ OUTPUTS_LAYER = "outputs"
 
 
 def deployable(network: keras.Model) -> keras.Model:
-    """The network with the runtime's outputs (see `DigitOutputs`): the model that is saved."""
+    """The network with the runtime's outputs (see `DigitOutputs`) and its embedding: the model
+    that is saved."""
     outputs = DigitOutputs(name=OUTPUTS_LAYER)(network.output)
+    outputs[EMBEDDING_NAME] = network.get_layer(EMBEDDING_LAYER).output
     return keras.Model(network.input, outputs, name=network.name)
 
 
@@ -91,11 +131,11 @@ def set_temperature(model: keras.Model, temperature: float) -> None:
     model.get_layer(OUTPUTS_LAYER).temperature.assign(temperature)
 
 
-def _conv_bn_relu(x, filters: int, kernel: int, strides: int, padding: str):
+def _conv_bn_relu(x, filters: int, kernel, strides, padding: str, name=None):
     x = layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False)(x)
     # momentum 0.9 (Keras default 0.99) so the moving statistics settle within a short run too
     x = layers.BatchNormalization(momentum=0.9)(x)
-    return layers.ReLU()(x)
+    return layers.ReLU(name=name)(x)
 
 
 ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
@@ -107,11 +147,16 @@ ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
     "tutorial": tutorial_cnn,
 }
 DEFAULT_ARCHITECTURE = "edge32"
+STROKE_ARCHITECTURES: dict[str, Callable[[int], keras.Model]] = {
+    "stroke32": partial(stroke_cnn, (32, 48, 64), "stroke32"),
+    "stroke48": partial(stroke_cnn, (48, 64, 96), "stroke48"),
+}
+DEFAULT_STROKE_ARCHITECTURE = "stroke48"
 
 
 def build_network(architecture: str, classes: int) -> keras.Model:
-    """The network of `architecture`, giving logits for `classes` classes."""
-    return ARCHITECTURES[architecture](classes)
+    """The network of `architecture` (image or stroke), giving logits for `classes` classes."""
+    return (ARCHITECTURES | STROKE_ARCHITECTURES)[architecture](classes)
 
 
 def multiply_adds(model: keras.Model) -> int:
@@ -119,8 +164,8 @@ def multiply_adds(model: keras.Model) -> int:
     total = 0
     for layer in model.layers:
         if isinstance(layer, layers.Conv2D):
-            _, height, width, _ = layer.output.shape
-            total += height * width * int(layer.kernel.numpy().size)
+            positions = int(np.prod(layer.output.shape[1:-1]))
+            total += positions * int(layer.kernel.numpy().size)
         elif isinstance(layer, layers.Dense):
             total += int(layer.kernel.numpy().size)
     return total

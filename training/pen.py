@@ -12,23 +12,13 @@ early stopping and for export's calibration.
 
 import os
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from training.data import DataError
 from training.files import sha256_of_files
-
-PENDIGITS_ENV = "PENDIGITS_DATA"
-LETTERS_ENV = "LETTERS_DATA"
-PENDIGITS_HELP = (
-    "pendigits (UCI dataset 81, 'Pen-Based Recognition of Handwritten Digits'): our "
-    "pendigits.npz or a folder with the original pendigits-orig.tra and pendigits-orig.tes"
-)
-PEN_DATA_OPTION_HELP = f"pendigits .npz or UCI folder (default: ${PENDIGITS_ENV})"
-LETTERS_HELP = "unipen_letters_dev.npz (isolated UNIPEN letters that look like no digit)"
+from training.sources import LETTERS, PENDIGITS, DataError, read_npz, required
 
 TEST_WRITERS = tuple(range(31, 45))  # the writers of pendigits-orig.tes: evaluation only
 VALIDATION_WRITERS = (26, 27, 28, 29, 30)  # held out of training: early stopping, calibration
@@ -75,15 +65,9 @@ class PenSamples:
         return self.where(np.isin(self.groups, groups))
 
 
-def resolve(data: str | os.PathLike | None, env: str) -> Path | None:
-    """The data option wins, then the environment variable; None if neither is set."""
-    chosen = data if data is not None else os.environ.get(env) or None
-    return Path(chosen) if chosen is not None else None
-
-
 def load_pendigits(data: str | os.PathLike | None = None) -> PenSamples:
     """All 10,992 pendigits (writers 1-44; see TEST_WRITERS) from `data` or $PENDIGITS_DATA."""
-    path = _required(data, PENDIGITS_ENV, "--pen-data", PENDIGITS_HELP)
+    path = required(data, PENDIGITS)
     if path.is_dir():
         files = [path / name for name in UCI_FILES]
         missing = [f.name for f in files if not f.is_file()]
@@ -103,40 +87,20 @@ def load_pendigits(data: str | os.PathLike | None = None) -> PenSamples:
             ),
             digits=True,
         )
-    arrays = _read_npz(path, ("writer",))
+    arrays = read_npz(path, (*_ARRAYS, "writer"), "pen-stroke")
     return _checked(_samples(arrays, arrays["writer"], path), digits=True)
 
 
 def load_letters(data: str | os.PathLike | None = None) -> PenSamples:
     """The UNIPEN letters; `groups` holds each letter's source name (contributor)."""
-    path = _required(data, LETTERS_ENV, "--letters-data", LETTERS_HELP)
-    arrays = _read_npz(path, ("source", "source_names"))
+    path = required(data, LETTERS)
+    arrays = read_npz(path, (*_ARRAYS, "source", "source_names"), "pen-stroke")
     names = arrays["source_names"].astype(str)
     if arrays["source"].size and not 0 <= arrays["source"].min() <= arrays["source"].max() < len(
         names
     ):
         raise DataError(f"{path}: letter sources out of range")
     return _checked(_samples(arrays, names[arrays["source"]], path), digits=False)
-
-
-def _required(data, env: str, option: str, what: str) -> Path:
-    path = resolve(data, env)
-    if path is None:
-        raise DataError(f"no pen data: pass {option} PATH or set {env} to {what}")
-    if not path.exists():
-        raise DataError(f"pen data not found: {path} (expected {what})")
-    return path
-
-
-def _read_npz(path: Path, extra: tuple[str, ...]) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            missing = [key for key in (*_ARRAYS, *extra) if key not in archive.files]
-            if missing:
-                raise DataError(f"{path} is not a pen-stroke .npz: missing {', '.join(missing)}")
-            return {key: archive[key] for key in (*_ARRAYS, *extra)}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as error:
-        raise DataError(f"cannot read {path} as .npz: {error}") from error
 
 
 def _samples(arrays: dict[str, np.ndarray], groups: np.ndarray, path: Path) -> PenSamples:

@@ -12,7 +12,7 @@ from runtime.engine import NUM_DIGITS
 from training.accuracy import accuracy
 from training.dataset import TrainingSet
 from training.model import multiply_adds
-from training.train import TrainConfig, TrainResult
+from training.train import Fitted, TrainConfig, TrainResult
 
 
 def build_report(
@@ -27,15 +27,13 @@ def build_report(
         "test_accuracy": accuracy(result.test_probabilities, result.test_labels),
         "test_images": len(result.test_labels),
         "per_class_accuracy": {str(d): round(float(a), 5) for d, a in enumerate(per_class)},
-        "validation_accuracy": {k: round(v, 5) for k, v in result.validation_accuracy.items()},
-        "composition": data.composition,
         "confusion_matrix": confusion.tolist(),
-        "parameters": int(result.model.count_params()),
-        "multiply_adds": multiply_adds(result.model),
-        "epochs_run": result.epochs_run,
-        "epochs_max": config.epochs,
-        "train_seconds": round(result.seconds, 1),
-        "history": result.history,
+        "composition": data.composition(),
+        "models": {
+            name: _model_report(fitted)
+            for name, fitted in (("image", result.image), ("stroke", result.stroke))
+            if fitted is not None
+        },
         "config": asdict(config),
         "data": [{"source": s.source, "sha256": s.sha256} for s in sources if s is not None],
         "versions": _versions(),
@@ -43,39 +41,59 @@ def build_report(
     }
 
 
+def _model_report(fitted: Fitted) -> dict:
+    return {
+        "name": fitted.model.name,
+        "validation_accuracy": {k: round(v, 5) for k, v in fitted.validation_accuracy.items()},
+        "parameters": int(fitted.model.count_params()),
+        "multiply_adds": multiply_adds(fitted.model),
+        "epochs_run": len(fitted.history.get("loss", [])),
+        "train_seconds": round(fitted.seconds, 1),
+        "history": fitted.history,
+    }
+
+
 def summary_table(report: dict) -> str:
     """The few figures a person wants at the end of a run, as an aligned table."""
     rows = [
-        ("architecture", report["architecture"]),
-        ("test accuracy", f"{report['test_accuracy']:.2%} of {report['test_images']}"),
-        ("worst digit", _worst_digit(report["per_class_accuracy"])),
-        *(
-            (f"validation: {kind}", f"{accuracy:.2%}")
-            for kind, accuracy in report["validation_accuracy"].items()
+        (
+            "test accuracy (image model)",
+            f"{report['test_accuracy']:.2%} of {report['test_images']}",
         ),
-        ("parameters", f"{report['parameters']:,}"),
-        ("multiply-adds", f"{report['multiply_adds']:,} per image"),
-        ("epochs", f"{report['epochs_run']} of {report['epochs_max']}"),
-        ("training time", f"{report['train_seconds'] / 60:.1f} min"),
+        ("worst digit", _worst_digit(report["per_class_accuracy"])),
     ]
+    for role, model in report["models"].items():
+        rows += [
+            (f"{role} model", model["name"]),
+            *(
+                (f"  validation: {kind}", f"{share:.2%}")
+                for kind, share in model["validation_accuracy"].items()
+            ),
+            ("  parameters", f"{model['parameters']:,}"),
+            ("  multiply-adds", f"{model['multiply_adds']:,} per drawing"),
+            ("  epochs", f"{model['epochs_run']}"),
+            ("  training time", f"{model['train_seconds'] / 60:.1f} min"),
+        ]
     width = max(len(name) for name, _ in rows)
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
 def save_figure(report: dict, path: Path) -> None:
-    """Loss and accuracy curves beside the confusion matrix."""
+    """Loss and accuracy curves of each model beside the image model's confusion matrix."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    history = report["history"]
-    epochs = range(1, len(history["loss"]) + 1)
     figure, (loss_axes, accuracy_axes, confusion_axes) = plt.subplots(1, 3, figsize=(16, 4.8))
+    for role, model in report["models"].items():
+        history = model["history"]
+        epochs = range(1, len(history["loss"]) + 1)
+        for axes, metric in ((loss_axes, "loss"), (accuracy_axes, "accuracy")):
+            axes.plot(epochs, history[metric], label=f"{role}: train")
+            if f"val_{metric}" in history:
+                axes.plot(epochs, history[f"val_{metric}"], label=f"{role}: validation")
     for axes, metric in ((loss_axes, "loss"), (accuracy_axes, "accuracy")):
-        axes.plot(epochs, history[metric], label="train (augmented)")
-        if f"val_{metric}" in history:
-            axes.plot(epochs, history[f"val_{metric}"], label="validation")
         axes.set(xlabel="epoch", title=metric)
         axes.grid(alpha=0.3)
         axes.legend()
@@ -92,7 +110,7 @@ def save_figure(report: dict, path: Path) -> None:
         yticks=range(NUM_DIGITS),
         xlabel="predicted",
         ylabel="true",
-        title=f"test accuracy {report['test_accuracy']:.2%}",
+        title=f"image model, MNIST test accuracy {report['test_accuracy']:.2%}",
     )
     figure.tight_layout()
     figure.savefig(path, dpi=110, format="png")

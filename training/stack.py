@@ -61,6 +61,9 @@ def _import_tensorflow_quietly() -> None:
             import tensorflow as tf
 
             tf.config.list_physical_devices()  # the cuInit attempt: here, not at the first op
+            # Its Python warnings are hints for TensorFlow developers: "retracing" is printed
+            # whenever a run predicts with a few models in turn, as training and export do.
+            tf.get_logger().setLevel("ERROR")
         finally:
             sys.stderr.flush()
             os.dup2(saved, 2)

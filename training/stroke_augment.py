@@ -2,14 +2,17 @@
 
 Applied to the strokes before they are rendered (by the runtime's one renderer), so the
 variation is in the writing, not in the pixels: slant, rotation, aspect, where each stroke lands
-relative to the others, a shaky hand, and how densely the pen was sampled (the pendigits tablet
-reported a point every 100 ms, a mouse reports one every few pixels).
+relative to the others, a shaky hand, how densely the pen was sampled (the pendigits tablet
+reported a point every 100 ms, a mouse reports one every few pixels), and what only the stroke
+model sees: the order the strokes come in and the way each is drawn.
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
+
+from runtime.cli import fraction
 
 Strokes = list[np.ndarray]
 
@@ -23,9 +26,15 @@ class StrokeAugmentation:
     aspect: float = 0.3  # width scaled by exp(u), u uniform in [-aspect, aspect]
     stroke_offset: float = 0.06  # each stroke moved by up to this, separately
     jitter: float = 0.008  # standard deviation of a slow wobble added to every point
-    elastic: float = 0.08  # size of a smooth warp of the whole drawing (loops, proportions)
+    elastic: float = field(
+        default=0.08,
+        metadata={"help": "size of the strokes' elastic warp", "type": fraction},
+    )
     smooth: float = 0.5  # chance of rounding the polyline's corners first
     spacing: tuple[float, float] = (0.01, 0.08)  # resampled point spacing, uniform in this range
+    tremor: float = 0.004  # standard deviation of a finger's or a mouse's point-to-point jitter
+    reverse: float = 0.15  # chance of each stroke being drawn the other way round
+    reorder: float = 0.25  # chance of the strokes being written in a shuffled order
 
 
 def augment(strokes: Strokes, rng: np.random.Generator, settings: StrokeAugmentation) -> Strokes:
@@ -48,8 +57,13 @@ def augment(strokes: Strokes, rng: np.random.Generator, settings: StrokeAugmenta
             stroke = _rounded(stroke)
         stroke = _resampled(stroke, rng.uniform(*settings.spacing))
         stroke = stroke + _wobble(len(stroke), settings.jitter, rng)
+        stroke = stroke + rng.normal(0, settings.tremor, stroke.shape)
         stroke = stroke @ linear.T + rng.uniform(-1, 1, 2) * settings.stroke_offset
+        if rng.random() < settings.reverse:
+            stroke = stroke[::-1]
         varied.append(stroke.astype(np.float32))
+    if len(varied) > 1 and rng.random() < settings.reorder:
+        varied = [varied[i] for i in rng.permutation(len(varied))]
     return varied
 
 

@@ -3,11 +3,14 @@
 Millions of people cross their sevens, slash their zeros and start a one with a long up-stroke.
 The pen data has some of these and MNIST almost none, so training adds them to real strokes: the
 flag, slash or bar is one more stroke (or, for the flag, the start of the first), placed from the
-digit's own bounding box with random proportions.
+digit's own bounding box with random proportions. Styles whose whole shape differs (an open 4,
+a 9 with a straight tail) are drawn anew in the box of a real writer's digit, so they take its
+size, proportions and, through the stroke augmentation, its slant.
 """
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -62,11 +65,99 @@ def crossed_seven(strokes: Strokes, rng: np.random.Generator) -> Strokes:
     return [*strokes, _line(middle - bar, middle + bar, rng)]
 
 
-STYLES: dict[int, Callable[[Strokes, np.random.Generator], Strokes]] = {
-    0: slashed_zero,
-    1: flagged_one,
-    7: crossed_seven,
-}
+def vertical_slash_zero(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """A zero struck through from top to bottom ("ϕ"), the line leaning a little either way and
+    overshooting the loop above and below."""
+    low, high = _box(strokes)
+    size = high - low
+    middle = (low[0] + high[0]) / 2 + rng.uniform(-0.1, 0.1) * size[0]
+    lean = rng.uniform(-0.2, 0.2) * size[0]
+    overshoot = rng.uniform(0.05, 0.3, 2) * size[1]
+    start = np.array([middle + lean, low[1] - overshoot[0]])
+    end = np.array([middle - lean, high[1] + overshoot[1]])
+    return [*strokes, _line(start, end, rng)]
+
+
+def long_flag_one(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """A one whose up-stroke starts low and far to the left, steeper than a seven's bar: the
+    one a seven without a bar is told from."""
+    points = np.concatenate(strokes)
+    height = float(np.ptp(points[:, 1])) or 1.0
+    top = points[np.argmin(points[:, 1])]
+    bottom = np.array([top[0] + rng.uniform(-0.1, 0.05) * height, top[1] + height])
+    angle = math.radians(rng.uniform(25, 55))  # above the horizontal
+    reach = rng.uniform(0.5, 0.8) * height
+    flag_start = top + np.array([-math.cos(angle), math.sin(angle)]) * reach
+    return [np.concatenate([_line(flag_start, top, rng), _line(top, bottom, rng)[1:]])]
+
+
+def open_four(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """A four open at the top, in the box of a real four: an arm down the left and across,
+    and a stem beside it that the arm does not meet above the crossing. Either two strokes,
+    or ("Ч") one that runs down, across, up to the top of the stem and back down it."""
+    low, high = _box(strokes)
+    width, height = max(high[0] - low[0], 0.6 * (high[1] - low[1])), high[1] - low[1]
+    across = low[1] + rng.uniform(0.45, 0.7) * height
+    stem_x = low[0] + rng.uniform(0.6, 0.8) * width
+    arm_top = np.array(
+        [low[0] + rng.uniform(0.0, 0.25) * width, low[1] + rng.uniform(0, 0.1) * height]
+    )
+    corner = np.array([low[0] + rng.uniform(-0.05, 0.1) * width, across])
+    arm_end = np.array(
+        [low[0] + rng.uniform(0.95, 1.1) * width, across + rng.uniform(-0.05, 0.05) * height]
+    )
+    stem_top = np.array([stem_x, low[1] + rng.uniform(0.0, 0.3) * height])
+    stem_bottom = np.array([stem_x + rng.uniform(-0.1, 0.05) * width, high[1]])
+    if rng.random() < 0.5:
+        arm = np.concatenate([_curve(arm_top, corner, rng), _line(corner, arm_end, rng)[1:]])
+        return [arm, _line(stem_top, stem_bottom, rng)]
+    meet = np.array([stem_x, across])
+    down = _curve(arm_top, corner + np.array([0.15 * width, 0.0]), rng)
+    path = [
+        down,
+        _line(down[-1], meet, rng),
+        _line(meet, stem_top, rng),
+        _line(stem_top, stem_bottom, rng),
+    ]
+    return [np.concatenate([path[0], *(part[1:] for part in path[1:])])]
+
+
+def straight_tailed_nine(strokes: Strokes, rng: np.random.Generator) -> Strokes:
+    """A nine in the box of a real nine: a small loop at the top, drawn from its right side
+    anticlockwise, then a straight tail down from that side, which a seven's stroke resembles."""
+    low, high = _box(strokes)
+    width, height = max(high[0] - low[0], 0.4 * (high[1] - low[1])), high[1] - low[1]
+    loop_h = rng.uniform(0.3, 0.5) * height
+    centre = np.array([low[0] + 0.5 * width, low[1] + loop_h / 2])
+    radius = np.array([0.5 * width, loop_h / 2]) * rng.uniform(0.8, 1.0, 2)
+    start = rng.uniform(-0.3, 0.3)
+    t = start - np.linspace(0, 2 * math.pi * rng.uniform(1.0, 1.1), 24)  # anticlockwise, y down
+    loop = centre + radius * np.stack([np.cos(t), np.sin(t)], axis=1)
+    foot = np.array([loop[-1, 0] - rng.uniform(0.0, 0.4) * width, high[1]])
+    return [np.concatenate([loop, _line(loop[-1], foot, rng)[1:]]).astype(np.float32)]
+
+
+@dataclass(frozen=True)
+class Style:
+    """A way of writing `digit`: `make` turns one plain writing of it into this style."""
+
+    digit: int
+    make: Callable[[Strokes, np.random.Generator], Strokes]
+
+    @property
+    def name(self) -> str:
+        return self.make.__name__.replace("_", " ")
+
+
+STYLES = (
+    Style(0, slashed_zero),
+    Style(0, vertical_slash_zero),
+    Style(1, flagged_one),
+    Style(1, long_flag_one),
+    Style(4, open_four),
+    Style(7, crossed_seven),
+    Style(9, straight_tailed_nine),
+)
 
 
 def _box(strokes: Strokes) -> tuple[np.ndarray, np.ndarray]:
@@ -82,6 +173,15 @@ def _line(start: np.ndarray, end: np.ndarray, rng: np.random.Generator) -> np.nd
     normal = np.array([-along[1], along[0]])
     bow = rng.uniform(-0.04, 0.04) * np.sin(np.pi * steps)
     return (points + bow * normal).astype(np.float32)
+
+
+def _curve(start: np.ndarray, end: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A hand-drawn stroke from start to end that bows out by up to a fifth of its length."""
+    steps = np.linspace(0, 1, 8)[:, None]
+    along = end - start
+    normal = np.array([-along[1], along[0]])
+    bow = rng.uniform(-0.2, 0.2) * np.sin(np.pi * steps)
+    return (start + steps * along + bow * normal).astype(np.float32)
 
 
 def _crossings(stroke: np.ndarray, level: float) -> list[float]:
