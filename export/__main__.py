@@ -11,32 +11,33 @@ from pathlib import Path
 
 from runtime import cli
 from runtime.cli import non_negative_number, positive_int
-from runtime.engine import DEFAULT_MODEL, MODELS_DIR
+from runtime.engine import MODELS_DIR
+from training.artifacts import DEFAULT_FOLDER, MODEL_FILE
 from training.stack import training_stack
 
 PROG = "digits-export"
-DEFAULT_KERAS_MODEL = Path("artifacts/model.keras")
-FP32_FILE = "digits.fp32.onnx"
-INT8_FILE = DEFAULT_MODEL.name
+DEFAULT_KERAS_MODEL = DEFAULT_FOLDER / MODEL_FILE
 CARD_FILE = "MODEL_CARD.md"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from export.gate import DEFAULT_MAX_DROP
     from export.quantize import QuantSettings
+    from training.sources import LETTERS, MNIST, PENDIGITS, add_data_options
 
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Export the trained model to fp32 and int8 ONNX."
-    )
-    parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
-    parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
-    parser.add_argument(
-        "--pen-data", help="pendigits .npz or UCI folder, to calibrate (default: $PENDIGITS_DATA)"
+        prog=PROG, description="Export the trained models to fp32 and int8 ONNX."
     )
     parser.add_argument(
-        "--letters-data", help="UNIPEN letters .npz, to calibrate (default: $LETTERS_DATA)"
+        "--model",
+        type=Path,
+        default=DEFAULT_KERAS_MODEL,
+        help="the image model; its stroke model is read from beside it (default: %(default)s)",
     )
-    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="where to publish")
+    add_data_options(parser, MNIST, PENDIGITS, LETTERS)
+    parser.add_argument(
+        "--out", type=Path, default=MODELS_DIR, help="where to publish (default: %(default)s)"
+    )
     parser.add_argument(
         "--max-drop",
         type=non_negative_number,
@@ -47,7 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--calibration-images",
         type=positive_int,
         default=QuantSettings().calibration_images,
-        help="training images used to calibrate int8 ranges (default %(default)s)",
+        help="training drawings used to calibrate int8 ranges (default %(default)s)",
     )
     return parser.parse_args(argv)
 
@@ -66,7 +67,7 @@ def run(args: argparse.Namespace) -> None:
 
     from export.gate import check_drop
     from export.metadata import model_card
-    from export.pipeline import PARITY_IMAGES, export_models, load_sources, metadata_of
+    from export.pipeline import export_models, load_sources, metadata_of
     from export.quantize import QuantSettings
     from training.files import check_writable, publish, text_writer
 
@@ -74,21 +75,26 @@ def run(args: argparse.Namespace) -> None:
     settings = replace(QuantSettings(), calibration_images=args.calibration_images)
     check_writable(args.out)
     exported = export_models(args.model, sources, settings)
-    check_drop(exported.fp32_accuracy, exported.int8_accuracy, args.max_drop)
+    for role, gate in exported.gates.items():
+        check_drop(gate.fp32, gate.int8, args.max_drop, role)
 
-    models = {FP32_FILE: exported.fp32, INT8_FILE: exported.int8}
     # ByteSize is the size onnx.save writes: the card is written with the models, not after them
-    published = {name: (metadata_of(model), model.ByteSize()) for name, model in models.items()}
+    published = {
+        name: (metadata_of(model), model.ByteSize()) for name, model in exported.models.items()
+    }
     writers = {
         args.out / name: lambda tmp, model=model: onnx.save(model, tmp)
-        for name, model in models.items()
+        for name, model in exported.models.items()
     }
     publish({**writers, args.out / CARD_FILE: text_writer(model_card(published))})
 
-    for name, (meta, size) in published.items():
-        accuracy = float(meta["test_accuracy"])
-        print(f"{name:18s} test accuracy {accuracy:.2%}  {size / 1024:6.1f} KiB")
-    print(f"parity: max |keras - onnx| = {exported.parity:.1e} on {PARITY_IMAGES} test images")
+    for name, (_, size) in published.items():
+        print(f"{name:20s} {size / 1024:6.1f} KiB")
+    for role, gate in exported.gates.items():
+        print(
+            f"{role} model, {gate.measured_on}: fp32 {gate.fp32:.2%}, int8 {gate.int8:.2%}; "
+            f"parity max |keras - onnx| = {exported.parity[role]:.1e}"
+        )
     print(f"published to {args.out}")
 
 

@@ -1,12 +1,15 @@
-"""The thresholds of the runtime's rejection policy, chosen on development data at export.
+"""What export fits on development data: the temperatures, the fusion of the two models, and the
+thresholds of the runtime's rejection policy.
 
 Development data is what training held out (`training.dataset.validation`): MNIST's hold-out,
-the pendigits validation writers, the validation letter sources and fresh shapes. The pendigits
-test writers and the held-apart letter sources are never seen here.
+the pendigits validation writers, traced MNIST digits, the validation letter sources and fresh
+shapes. The pendigits test writers and the held-apart letter sources are never seen here.
 
-- "not a digit": the lowest threshold on the model's `not_digit` output that rejects at most
-  MAX_FALSE_REJECT of each kind of real digit, so that as many non-digits as possible are caught.
-- the temperature of the softmax (`fit_temperature`), before the two thresholds;
+- the temperature of each model's softmax (`fit_temperature`), before anything else;
+- the fusion of the image and the stroke model (`fit_fusion`): the weight and temperature that
+  make the combination most likely to give the true class, digits and "not a digit" alike;
+- "not a digit": the lowest threshold on `not_digit` that rejects at most MAX_FALSE_REJECT of
+  each kind of real digit, so that as many non-digits as possible are caught;
 - "unsure": the highest confidence threshold that marks at most MAX_UNSURE_RIGHT of the right
   answers, so the mark falls on wrong answers rather than right ones.
 """
@@ -15,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from runtime.engine import Engine
-from runtime.preprocess import model_batch
+from runtime.fusion import Fusion, log_classes
 from runtime.rejection import Policy
 from training.dataset import NOT_A_DIGIT
 
@@ -25,8 +27,10 @@ from training.dataset import NOT_A_DIGIT
 MAX_FALSE_REJECT = {"MNIST": 0.002, "pen digits": 0.002}
 MAX_UNSURE_RIGHT = 0.01
 
-
 TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(3.0), 121))  # candidates, log-spaced
+FUSION_WEIGHTS = np.exp(np.linspace(np.log(0.2), np.log(4.0), 41))
+
+Outputs = tuple[np.ndarray, np.ndarray | None]  # digit probabilities, not_digit
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
@@ -34,12 +38,24 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     lowest negative log-likelihood on held-out drawings): temperature scaling."""
     best, best_loss = 1.0, np.inf
     for temperature in TEMPERATURES:
-        scaled = logits / temperature
-        scaled = scaled - scaled.max(axis=1, keepdims=True)
-        log_probabilities = scaled - np.log(np.exp(scaled).sum(axis=1, keepdims=True))
-        loss = -log_probabilities[np.arange(len(labels)), labels].mean()
+        loss = _nll(logits / temperature, labels)
         if loss < best_loss:
             best, best_loss = float(temperature), loss
+    return best
+
+
+def fit_fusion(image: Outputs, stroke: Outputs, labels: np.ndarray) -> Fusion:
+    """The weight and temperature of `runtime.fusion` with the lowest negative log-likelihood of
+    the true classes (ten digits and "not a digit") on drawings both models read."""
+    both = image[1] is not None and stroke[1] is not None
+    image_scores, stroke_scores = log_classes(*image, both), log_classes(*stroke, both)
+    best, best_loss = Fusion(), np.inf
+    for weight in FUSION_WEIGHTS:
+        scores = image_scores + weight * stroke_scores
+        for temperature in TEMPERATURES:
+            loss = _nll(scores / temperature, labels)
+            if loss < best_loss:
+                best, best_loss = Fusion(float(weight), float(temperature)), loss
     return best
 
 
@@ -49,12 +65,8 @@ class Calibration:
     figures: dict[str, float]  # what the policy does on the development data, for the card
 
 
-def calibrate(engine: Engine, development: dict[str, tuple[np.ndarray, np.ndarray]]) -> Calibration:
-    """The policy for `engine`'s model, from {kind: (uint8 images, labels)} development data."""
-    outputs = {
-        kind: engine.outputs(model_batch(images)) for kind, (images, _) in development.items()
-    }
-    labels = {kind: found for kind, (_, found) in development.items()}
+def calibrate(outputs: dict[str, Outputs], labels: dict[str, np.ndarray]) -> Calibration:
+    """The policy for a model's (or a fusion's) `outputs` on each kind of development data."""
     reject_at = None
     if all(not_digit is not None for _, not_digit in outputs.values()):
         reject_at = max(
@@ -76,6 +88,12 @@ def calibrate(engine: Engine, development: dict[str, tuple[np.ndarray, np.ndarra
     return Calibration(policy, _figures(policy, outputs, labels))
 
 
+def _nll(scores: np.ndarray, labels: np.ndarray) -> float:
+    scores = scores - scores.max(axis=1, keepdims=True)
+    log_probabilities = scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+    return float(-log_probabilities[np.arange(len(labels)), labels].mean())
+
+
 def _lowest_threshold(scores: np.ndarray, share: float) -> float:
     """The lowest t such that at most `share` of `scores` are >= t."""
     allowed = int(np.floor(share * len(scores)))
@@ -85,14 +103,14 @@ def _lowest_threshold(scores: np.ndarray, share: float) -> float:
     return float(np.nextafter(np.float32(ranked[allowed]), np.float32(np.inf)))
 
 
-def _rejected(policy: Policy, outputs: tuple[np.ndarray, np.ndarray | None]) -> np.ndarray:
+def _rejected(policy: Policy, outputs: Outputs) -> np.ndarray:
     probabilities, not_digit = outputs
     if not_digit is None or policy.reject_at is None:
         return np.zeros(len(probabilities), dtype=bool)
     return not_digit >= policy.reject_at
 
 
-def _figures(policy, outputs, labels) -> dict[str, float]:
+def _figures(policy: Policy, outputs: dict[str, Outputs], labels) -> dict[str, float]:
     figures = {}
     for kind, (probabilities, not_digit) in outputs.items():
         figures[f"{kind} rejected"] = float(_rejected(policy, (probabilities, not_digit)).mean())

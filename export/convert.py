@@ -13,9 +13,7 @@ import onnxruntime as ort
 import tensorflow as tf
 import tf2onnx
 
-from runtime.engine import INPUT_NAME
 from runtime.errors import Refusal
-from runtime.preprocess import INPUT_SHAPE
 
 OPSET = 17
 PARITY_TOLERANCE = 1e-4  # max abs difference between Keras and ONNX fp32 probabilities
@@ -26,9 +24,10 @@ class ExportError(Refusal):
 
 
 def keras_to_onnx(model: keras.Model) -> onnx.ModelProto:
-    """Convert to an ONNX graph with input `image` [N, 28, 28, 1] and the model's outputs
-    (`probabilities`, and `not_digit` if it has one; see `training.model.DigitOutputs`)."""
-    spec = tf.TensorSpec([None, *INPUT_SHAPE], tf.float32, name=INPUT_NAME)
+    """Convert to an ONNX graph with the model's input (`image` [N, 28, 28, 1], or the stroke
+    model's `trajectory`) and outputs (`probabilities`, `not_digit` if it has one, `embedding`;
+    see `training.model.deployable`)."""
+    spec = tf.TensorSpec([None, *model.input.shape[1:]], tf.float32, name=input_name(model))
 
     @tf.function(input_signature=[spec])
     def serve(image):
@@ -50,8 +49,13 @@ def parity_difference(model: keras.Model, proto: onnx.ModelProto, images: np.nda
     names = [output.name for output in session.get_outputs()]
     if sorted(names) != sorted(expected):
         raise ExportError(f"the ONNX outputs {names} are not the model's {sorted(expected)}")
-    actual = dict(zip(names, session.run(names, {INPUT_NAME: images}), strict=True))
+    actual = dict(zip(names, session.run(names, {input_name(model): images}), strict=True))
     return max(float(np.abs(expected[name] - actual[name]).max()) for name in names)
+
+
+def input_name(model: keras.Model) -> str:
+    """The name the model's input goes by, in Keras and in the ONNX graph."""
+    return model.input.name.split(":")[0]
 
 
 def check_parity(model: keras.Model, proto: onnx.ModelProto, images: np.ndarray) -> float:

@@ -11,27 +11,43 @@ from pathlib import Path
 
 import onnx
 
-from runtime.engine import CONTRACT
-from runtime.rejection import REJECT_KEY, UNSURE_KEY
+from runtime.rejection import FUSED, REJECT_KEY, UNSURE_KEY
 from training.files import sha256_of_files
 
 PROVENANCE = "Provenance and settings"
+SHARED_KEYS = (
+    "training_data_sha256",
+    "evaluation_data_sha256",
+    "versions",
+    "exported",
+)
+OWN_KEYS = (
+    "source_keras_sha256",
+    "temperature",
+    "fusion_weight",
+    "fusion_temperature",
+    "stroke_model",
+    "image_model_sha256",
+)
 
 
 def describe(
+    contract: dict[str, str],
     *,
     keras_model: Path,
     training_data_sha256: str,
     evaluation_data_sha256: str,
     precision: str,
 ) -> dict[str, str]:
-    """The metadata every exported model carries, apart from its own test accuracy."""
+    """The metadata every exported model carries, apart from its own results: the `contract`
+    of its input (`runtime.engine.CONTRACT` or `STROKE_CONTRACT`), its precision and where it
+    came from."""
     import onnxruntime
     import tensorflow as tf
     import tf2onnx
 
     return {
-        **CONTRACT,
+        **contract,
         "precision": precision,
         "source_keras_sha256": sha256_of_files([keras_model]),
         "training_data_sha256": training_data_sha256,
@@ -54,36 +70,32 @@ def with_metadata(model: onnx.ModelProto, metadata: dict[str, str]) -> onnx.Mode
     return tagged
 
 
-def with_section(card: str, title: str, body: str) -> str:
-    """The card with a `## title` section holding `body`: replaced if the card has it, else
-    added before the provenance (evaluations add their tables to the card this way)."""
-    heading = f"## {title}\n"
-    section = f"{heading}\n{body.strip()}\n\n"
-    if heading in card:
-        start = card.index(heading)
-        following = card.find("\n## ", start + len(heading))
-        end = len(card) if following < 0 else following + 1
-        return card[:start] + section + card[end:]
-    anchor = card.find(f"## {PROVENANCE}")
-    return card + "\n" + section if anchor < 0 else card[:anchor] + section + card[anchor:]
-
-
 def model_card(models: dict[str, tuple[dict[str, str], int]]) -> str:
     """A short Markdown card for the published models: {file name: (metadata, size in bytes)}."""
     lines = ["# digits models", ""]
     lines += [
-        "Handwritten-digit classifiers exported by `digits-export`. Input `image`: float32",
-        "[N, 28, 28, 1], white ink on black in [0, 1], prepared by `runtime/preprocess.py`;",
-        "outputs `probabilities`: [N, 10] for the digits 0-9, and `not_digit`: [N], the",
-        "probability that the drawing is no digit at all (models trained with pen data).",
+        "Handwritten-digit classifiers exported by `digits-export`. The image models read",
+        "`image`: float32 [N, 28, 28, 1], white ink on black in [0, 1], prepared by",
+        "`runtime/preprocess.py`; the stroke models read `trajectory`: float32 [N, 64, 7], the",
+        "pen's path prepared by `runtime/trajectory.py`. Each outputs `probabilities`: [N, 10]",
+        "for the digits 0-9, `not_digit`: [N], the probability that the drawing is no digit at",
+        "all, and `embedding`, its last hidden layer. Where the strokes are known the runtime",
+        "combines the pair (`runtime/fusion.py`) with the weight, temperature and thresholds",
+        "written in the stroke model.",
         "",
-        "| file | precision | MNIST test accuracy | reject at not_digit | unsure below | size |",
+        "| file | precision | accuracy | reject at not_digit | unsure below | size |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name, (meta, size) in models.items():
+        if "test_accuracy" in meta:
+            measured = f"MNIST test {float(meta['test_accuracy']):.2%}"
+            reject, unsure = meta.get(REJECT_KEY, "never"), meta.get(UNSURE_KEY, "-")
+        else:
+            measured = f"validation writers {float(meta['validation_writers_accuracy']):.2%}"
+            reject = f"combined: {meta.get(FUSED + REJECT_KEY, 'never')}"
+            unsure = f"combined: {meta.get(FUSED + UNSURE_KEY, '-')}"
         lines.append(
-            f"| `{name}` | {meta['precision']} | {float(meta['test_accuracy']):.2%} "
-            f"| {meta.get(REJECT_KEY, 'never')} | {meta.get(UNSURE_KEY, '-')} "
+            f"| `{name}` | {meta['precision']} | {measured} | {reject} | {unsure} "
             f"| {size / 1024:.1f} KiB |"
         )
     lines += ["", "## Thresholds on development data (held out of training)", ""]
@@ -91,14 +103,12 @@ def model_card(models: dict[str, tuple[dict[str, str], int]]) -> str:
         figures = json.loads(meta.get("calibration", "{}"))
         lines.append(f"`{name}`: " + ", ".join(f"{k} {v:.2%}" for k, v in figures.items()))
         lines.append("")
-    first = next(iter(models.values()))[0]
-    own = ("precision", "test_accuracy", "calibration", REJECT_KEY, UNSURE_KEY)
-    shared = [key for key in first if key not in own]
     lines += [f"## {PROVENANCE}", ""]
     for name, (meta, _) in models.items():
-        extra = {k: v for k, v in meta.items() if k.startswith("quantization_")}
-        if extra:
-            lines.append(f"`{name}`: " + ", ".join(f"{k}={v}" for k, v in extra.items()))
-            lines.append("")
-    lines += [f"- {key}: {first[key]}" for key in shared if not key.startswith("quantization_")]
+        own = {k: v for k, v in meta.items() if k in OWN_KEYS or k.startswith("quantization_")}
+        lines.append(f"`{name}`: " + ", ".join(f"{k}={v}" for k, v in own.items()))
+        lines.append("")
+    first = next(iter(models.values()))[0]
+    shared = [key for key in first if key in SHARED_KEYS]
+    lines += [f"- {key}: {first[key]}" for key in shared]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,4 @@
-"""Static int8 quantization with onnxruntime, calibrated on training images only."""
+"""Static int8 quantization with onnxruntime, calibrated on training drawings only."""
 
 import tempfile
 from dataclasses import asdict, dataclass
@@ -15,7 +15,7 @@ from onnxruntime.quantization import (
 )
 from onnxruntime.quantization.shape_inference import quant_pre_process
 
-from runtime.engine import INPUT_NAME
+from runtime import trajectory
 from runtime.preprocess import model_batch
 from training.data import sample_indices
 from training.dataset import render
@@ -24,8 +24,9 @@ from training.pen import TEST_LETTER_SOURCES, TRAIN_WRITERS, VALIDATION_LETTER_S
 
 @dataclass(frozen=True)
 class QuantSettings:
-    """The settings we ship, each chosen by measurement on the trained edge24 model
-    (onnxruntime 1.32, x86-64 with AVX2 and no VNNI, 1 thread):
+    """The settings we ship, each chosen by measurement on an earlier image model (edge24,
+    trained on MNIST alone; onnxruntime 1.32, x86-64 with AVX2 and no VNNI, 1 thread), and
+    kept for every model since, the stroke model too:
 
     - QDQ format: onnxruntime fuses the QuantizeLinear/DequantizeLinear pairs into QLinearConv
       kernels; the QOperator format of the same model ran 2.5x slower here.
@@ -36,7 +37,8 @@ class QuantSettings:
       uint8 weights avoid the overflow too but ran 16% slower.
     - MinMax calibration: Percentile and Entropy gave no better accuracy and are slower.
     - 1000 calibration images: calibration takes about a second. Half are MNIST images, a
-      quarter pen digits and a quarter letters (see `calibration_images`).
+      quarter pen digits and a quarter letters (see `calibration_inputs`); the stroke model
+      is calibrated on the trajectories of the same pen digits and letters.
     """
 
     quant_format: str = "QDQ"
@@ -51,27 +53,28 @@ class QuantSettings:
         return {f"quantization_{key}": str(value) for key, value in asdict(self).items()}
 
 
-class ImageCalibration(CalibrationDataReader):
-    """Feeds calibration images to onnxruntime in batches."""
+class Calibration(CalibrationDataReader):
+    """Feeds calibration inputs to onnxruntime in batches."""
 
-    def __init__(self, images: np.ndarray, batch_size: int = 100):
+    def __init__(self, input_name: str, inputs: np.ndarray, batch_size: int = 100):
         self._batches = iter(
-            [{INPUT_NAME: images[i : i + batch_size]} for i in range(0, len(images), batch_size)]
+            [{input_name: inputs[i : i + batch_size]} for i in range(0, len(inputs), batch_size)]
         )
 
     def get_next(self) -> dict[str, np.ndarray] | None:
         return next(self._batches, None)
 
 
-def calibration_images(sources, count: int) -> np.ndarray:
-    """A fixed random sample of *training* drawings as model input: MNIST images and, when the
-    pen data is there, training writers' digits and training letters rendered as the pad
-    renders them, so the int8 ranges cover every kind of input the model was trained on.
+def calibration_inputs(sources, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """A fixed random sample of *training* drawings as the image model's input and the stroke
+    model's: MNIST images and, when the pen data is there, training writers' digits and training
+    letters, rendered as the pad renders them (and their trajectories), so the int8 ranges cover
+    every kind of input the models were trained on.
 
     Never test images: calibrating on them would leak them into the model and flatter the gate.
     """
     mnist = sources.mnist
-    drawn = []
+    drawings = []
     if sources.pen is not None and sources.letters is not None:
         held_apart = TEST_LETTER_SOURCES + VALIDATION_LETTER_SOURCES
         for samples in (
@@ -79,15 +82,16 @@ def calibration_images(sources, count: int) -> np.ndarray:
             sources.letters.where(~np.isin(sources.letters.groups, held_apart)),
         ):
             chosen = sample_indices(len(samples), count // 4, seed=0)
-            drawn += [render(samples.strokes[i]) for i in chosen]
-    images = mnist.x_train[sample_indices(len(mnist.x_train), count - len(drawn), seed=0)]
-    return model_batch(np.concatenate([images, np.array(drawn, np.uint8).reshape(-1, 28, 28)]))
+            drawings += [samples.strokes[i] for i in chosen]
+    images = mnist.x_train[sample_indices(len(mnist.x_train), count - len(drawings), seed=0)]
+    drawn = np.array([render(strokes) for strokes in drawings], np.uint8).reshape(-1, 28, 28)
+    return model_batch(np.concatenate([images, drawn])), trajectory.batch(drawings)
 
 
 def quantize_int8(
     fp32: onnx.ModelProto, calibration: np.ndarray, settings: QuantSettings
 ) -> onnx.ModelProto:
-    """Quantize `fp32` statically, calibrating activation ranges on `calibration` images."""
+    """Quantize `fp32` statically, calibrating activation ranges on `calibration` inputs."""
     with tempfile.TemporaryDirectory() as folder:
         source, prepared, quantized = (Path(folder) / n for n in ("fp32", "pre", "int8"))
         onnx.save(fp32, source)
@@ -99,7 +103,7 @@ def quantize_int8(
         quantize_static(
             str(prepared),
             str(quantized),
-            ImageCalibration(calibration),
+            Calibration(fp32.graph.input[0].name, calibration),
             quant_format=QuantFormat[settings.quant_format],
             per_channel=settings.per_channel,
             reduce_range=settings.reduce_range,

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import drawn_png
 
-from export.__main__ import INT8_FILE
+from export.pipeline import model_file
 from runtime.engine import DEFAULT_MODEL, Engine
 from runtime.preprocess import to_model_input
 from training.accuracy import accuracy
@@ -25,7 +25,7 @@ def mnist(mnist_path):
 
 def test_tiny_model_trained_exported_and_run_by_the_runtime_reads_real_digits(tiny_export, mnist):
     """digits-train on a slice -> digits-export -> the runtime's preprocessing and engine."""
-    engine = Engine(tiny_export / INT8_FILE)
+    engine = Engine(tiny_export / model_file("digits", "int8"))
     images = np.stack([to_model_input(image) for image in mnist.x_test[:1000]])
     assert accuracy(engine.probabilities(images), mnist.y_test[:1000]) > 0.85
 
@@ -60,6 +60,17 @@ def test_runtime_folder_works_alone_in_a_fresh_venv(tmp_path):
     for predicted in (beside, by_path):
         assert predicted.returncode == 0, predicted.stderr
         assert json.loads(predicted.stdout)["digit"] == 7
+    seven = json.dumps({"strokes": [[[0, 0], [60, 0], [20, 100]]]})
+    strokes = subprocess.run(
+        [python, f"{folder}/predict.py", "--strokes", "-"],
+        input=seven,
+        cwd=elsewhere,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert strokes.returncode == 0 and json.loads(strokes.stdout)["digit"] == 7, strokes.stderr
     assert run("-m", "runtime", "--help").returncode == 0
     assert run(folder, "--help", cwd=elsewhere).returncode == 0
     pad = subprocess.Popen(

@@ -9,14 +9,18 @@ import pytest
 from conftest import assert_bad_option_line, data_args, disk_full_halfway
 
 from export import pipeline
-from export.__main__ import CARD_FILE, FP32_FILE, INT8_FILE, main, parse_args
+from export.__main__ import CARD_FILE, main, parse_args
 from export.convert import PARITY_TOLERANCE, keras_to_onnx, parity_difference
 from export.gate import GateError, check_drop
-from runtime.engine import CONTRACT, Engine
+from runtime.engine import CONTRACT, PAIRED_KEY, STROKE_CONTRACT, Engine
 from runtime.preprocess import model_batch
 from training.accuracy import accuracy
 from training.data import load_mnist
 from training.files import sha256_of_files
+
+FP32_FILE, INT8_FILE = (pipeline.model_file("digits", p) for p in ("fp32", "int8"))
+STROKE_FP32, STROKE_INT8 = (pipeline.model_file("strokes", p) for p in ("fp32", "int8"))
+PUBLISHED = (FP32_FILE, INT8_FILE, STROKE_FP32, STROKE_INT8, CARD_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +39,7 @@ def test_from_function_conversion_is_faithful_and_clean(tiny_artifacts, mnist_te
     assert graph_input.name == "image"
     assert not dims[0].HasField("dim_value")  # dynamic batch
     assert [d.dim_value for d in dims[1:]] == [28, 28, 1]
-    assert sorted(o.name for o in proto.graph.output) == ["not_digit", "probabilities"]
+    assert sorted(o.name for o in proto.graph.output) == ["embedding", "not_digit", "probabilities"]
     ops = {node.op_type for node in proto.graph.node}
     assert not ops & {"BatchNormalization", "Mul", "Sub"}  # folded into the convolutions
     assert not any("random" in node.name.lower() for node in proto.graph.node)
@@ -57,8 +61,23 @@ def test_export_publishes_both_models_with_metadata(tiny_export, tiny_artifacts,
     assert (tiny_export / INT8_FILE).stat().st_size < (tiny_export / FP32_FILE).stat().st_size / 2
     card = (tiny_export / CARD_FILE).read_text()
     assert f"{float(int8.metadata['test_accuracy']):.2%}" in card
-    for name in (FP32_FILE, INT8_FILE):  # the sizes on the card are the published files'
+    for name in PUBLISHED[:-1]:  # the sizes on the card are the published files'
         assert f"| {(tiny_export / name).stat().st_size / 1024:.1f} KiB |" in card
+
+
+def test_each_image_model_is_published_with_the_stroke_model_calibrated_with_it(
+    tiny_export, tiny_artifacts
+):
+    for image_file, stroke_file in ((FP32_FILE, STROKE_FP32), (INT8_FILE, STROKE_INT8)):
+        engine = Engine(tiny_export / image_file)
+        assert engine.stroke.path.name == stroke_file
+        meta = engine.stroke.metadata
+        assert {k: meta[k] for k in STROKE_CONTRACT} == STROKE_CONTRACT
+        assert meta[PAIRED_KEY] == sha256_of_files([tiny_export / image_file])
+        assert meta["source_keras_sha256"] == sha256_of_files([tiny_artifacts / "strokes.keras"])
+        assert engine.fusion.weight > 0 and engine.fusion.temperature > 0
+        assert 0 < engine.fused_policy.reject_at < 1 and 0 < engine.fused_policy.unsure_below < 1
+        assert 0.5 < float(meta["validation_writers_accuracy"]) <= 1
 
 
 def test_int8_graph_really_is_quantized(tiny_export):
@@ -69,19 +88,23 @@ def test_int8_graph_really_is_quantized(tiny_export):
 def test_gate_refuses_a_broken_calibration_and_keeps_the_old_models(
     tiny_export, tiny_artifacts, mnist_path, pen_path, letters_path, monkeypatch, capsys
 ):
-    before = {name: (tiny_export / name).read_bytes() for name in (FP32_FILE, INT8_FILE, CARD_FILE)}
+    before = {name: (tiny_export / name).read_bytes() for name in PUBLISHED}
     from export import quantize
 
-    real = quantize.calibration_images
+    real = quantize.calibration_inputs
+
+    def nearly_blank(sources, count):
+        images, trajectories = real(sources, count)
+        return images * 0.02, trajectories
+
     # Calibrating on nearly blank images sets activation ranges far too narrow: accuracy collapses.
-    monkeypatch.setattr(
-        quantize, "calibration_images", lambda sources, count: real(sources, count) * 0.02
-    )
+    monkeypatch.setattr(quantize, "calibration_inputs", nearly_blank)
     args = ["--model", str(tiny_artifacts / "model.keras"), "--calibration-images", "300"]
     args += data_args(mnist_path, pen_path, letters_path)
     assert main([*args, "--out", str(tiny_export)]) == 1
     error = capsys.readouterr().err
-    assert error.startswith("digits-export: refused: int8 accuracy") and error.count("\n") == 1
+    assert error.startswith("digits-export: refused: image model's int8 accuracy")
+    assert error.count("\n") == 1
     assert {name: (tiny_export / name).read_bytes() for name in before} == before
 
 
@@ -92,11 +115,9 @@ def test_a_failure_while_publishing_keeps_every_previous_file_byte_identical(
     shutil.copytree(tiny_export, out)
     before = {path.name: path.read_bytes() for path in out.iterdir()}
     exported = pipeline.Exported(
-        fp32=_republished(out / FP32_FILE),
-        int8=_republished(out / INT8_FILE),
-        fp32_accuracy=0.9,
-        int8_accuracy=0.9,
-        parity=0.0,
+        models={name: _republished(out / name) for name in PUBLISHED[:-1]},
+        gates={"image": pipeline.Gate("MNIST test", 0.9, 0.9)},
+        parity={"image": 0.0},
     )
     monkeypatch.setattr(pipeline, "export_models", lambda *args: exported)
     real_save, saved = onnx.save, []
@@ -190,14 +211,3 @@ def test_engine_predicts_real_digits_with_the_tiny_int8_model(tiny_export, mnist
     assert accuracy(probabilities, labels) > 0.8
     # the softmax runs in float: a quantized one could output at most 256 distinct values
     assert len(np.unique(probabilities)) > 256
-
-
-def test_an_evaluation_section_is_added_to_the_card_once_and_then_replaced():
-    from export.metadata import PROVENANCE, with_section
-
-    card = f"# models\n\nintro\n\n## {PROVENANCE}\n\n- a: b\n"
-    once = with_section(card, "Pen", "| table 1 |")
-    assert once.index("## Pen") < once.index(f"## {PROVENANCE}")
-    twice = with_section(once, "Pen", "| table 2 |")
-    assert twice.count("## Pen") == 1 and "| table 2 |" in twice and "| table 1 |" not in twice
-    assert twice.endswith("- a: b\n")
