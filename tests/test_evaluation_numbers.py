@@ -5,8 +5,10 @@ import json
 
 import numpy as np
 import pytest
+from conftest import markdown_tables
 
 from export.evaluation import numbers
+from runtime.reader import Reader
 from training.pen import TEST_WRITERS, load_pendigits
 
 
@@ -28,11 +30,11 @@ def test_a_composed_number_is_one_writer_s_digits_left_to_right_on_the_canvas(te
 
 def test_segmentation_is_judged_by_where_the_digits_are(test_writers, tiny_engine):
     number = numbers.compose(test_writers, 3, np.random.default_rng(0))
-    reading = numbers.stroke_reading(tiny_engine, number)
+    reading = numbers.stroke_reading(Reader(tiny_engine), number)
     assert numbers.segmented_right(number, reading)
-    fewer = type(reading)(reading.digits[:2], reading.ms)
+    fewer = type(reading)(reading.digits[:2], reading.line_height, reading.ms)
     assert not numbers.segmented_right(number, fewer)
-    swapped = type(reading)(reading.digits[::-1], reading.ms)
+    swapped = type(reading)(reading.digits[::-1], reading.line_height, reading.ms)
     assert not numbers.segmented_right(number, swapped)
 
 
@@ -40,9 +42,9 @@ def test_the_cli_gives_a_row_per_length(tiny_model_path, pen_path, tmp_path, cap
     out = tmp_path / "numbers.json"
     argv = ["--model", str(tiny_model_path), "--pen-data", str(pen_path), "--count", "2"]
     assert numbers.main([*argv, "--json", str(out)]) == 0
-    table = capsys.readouterr().out.splitlines()
-    assert len(table) == 2 + len(numbers.LENGTHS)
-    results = json.loads(out.read_text())
+    table = markdown_tables(capsys.readouterr().out)[0]
+    assert len(table) == 1 + len(numbers.LENGTHS)
+    results = json.loads(out.read_text())["figures"]
     for path in numbers.PATHS:
         for length in numbers.LENGTHS:
             row = results[path][str(length)]

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import markdown_tables
+
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--runs", "1", "--idle-seconds", "1", "--drawings", "2", "--strokes", "3"]
 TINY += ["--samples", "2", "--wake-samples", "2", "--numbers", "2"]
@@ -28,13 +30,19 @@ def figures(*args: str) -> subprocess.CompletedProcess:
 def test_prints_a_row_for_every_figure_on_the_shipped_model():
     result = figures(*TINY)
     assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert lines[:2] == ["| measured | value |", "| --- | --- |"]
-    rows = [line.strip("| ").split(" | ") for line in lines[2:]]
+    table, headline = markdown_tables(result.stdout)
+    assert table[0] == ["measured", "value"]
+    rows = table[1:]
     assert len(rows) == len(ROWS)
     for (label, value), pattern in zip(rows, ROWS, strict=True):
         assert re.fullmatch(pattern, label), label
         assert re.match(r"median \d+\.\d+ ?(s|ms|%)", value), value
+    assert [row[0] for row in headline[1:]] == [
+        "six-digit number on screen, median",
+        "stroke end on 2000 strokes against a fresh canvas",
+        "pad idle CPU, median",
+        "first event after idling, median",
+    ]
 
 
 def test_a_bad_model_is_one_error_line():
@@ -45,6 +53,7 @@ def test_a_bad_model_is_one_error_line():
 
 
 def test_it_never_imports_the_training_stack():
+    """Nor onnx: the pad runs without it, and so is measured without it."""
     code = (
         "import sys, export.evaluation.pad_figures; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'tensorflow', 'keras', 'onnx'}))"

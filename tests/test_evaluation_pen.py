@@ -4,8 +4,10 @@ import json
 
 import numpy as np
 import pytest
+from conftest import markdown_tables
 
 from export.evaluation import pen
+from runtime.reader import Reader
 from training.pen import TEST_WRITERS, load_pendigits
 
 
@@ -21,17 +23,17 @@ def few(pen_path):
 
 def test_every_path_reads_what_the_pad_and_predict_read(few, tiny_engine):
     from runtime.canvas import Canvas
-    from runtime.reader import read_strokes
 
-    readings = pen.stroke_path(tiny_engine, few.strokes[:3])
+    reader = Reader(tiny_engine)
+    readings = pen.stroke_path(reader, few.strokes[:3])
     for strokes, reading in zip(few.strokes[:3], readings, strict=True):
         canvas = Canvas((pen.STROKE_CANVAS, pen.STROKE_CANVAS))
         canvas.replay(pen._positions(strokes, pen.STROKE_CANVAS))
-        expected = read_strokes(tiny_engine, canvas.pixel_strokes())
+        expected = Reader(tiny_engine).read_strokes(canvas.pixel_strokes())
         assert reading.as_json() == expected.as_json()
-    images = pen.image_path(tiny_engine, few.strokes[:3])
+    images = pen.image_path(reader, few.strokes[:3])
     assert all(len(r.digits) == 1 for r in images)
-    thin = pen.thin_pen_path(tiny_engine, few.strokes[:3])
+    thin = pen.thin_pen_path(reader, few.strokes[:3])
     assert all(len(r.digits) == 1 for r in thin)
     assert all(max(r.digits[0].box.as_xywh()[2:]) > 200 for r in thin)  # on 1000 px pictures
 
@@ -54,15 +56,19 @@ def test_the_cli_reports_every_writer_digit_and_style_and_writes_json(
     argv = ["--model", str(tiny_model_path), "--pen-data", str(pen_path)]
     assert pen.main([*argv, "--json", str(out), "--errors", str(sheets)]) == 0
     printed = capsys.readouterr().out
-    assert "all 20 digits" in printed and "worst writer" in printed
-    results = json.loads(out.read_text())
-    for path in pen.PATHS:
+    table = markdown_tables(printed)[0]
+    assert table[1][0] == "all 20 digits" and "worst writer" in printed
+    results = json.loads(out.read_text())["figures"]
+    paths = (pen.STROKES, pen.IMAGE, pen.THIN)  # the tiny model has no stroke model
+    assert list(results["paths"]) == list(paths)
+    for path in paths:
         summary = results["paths"][path]
         assert sorted(summary["per_digit"]) == [str(d) for d in range(10)]
         right = round(summary["accuracy"] * 20)
         assert sum(round(a * 2) for a in summary["per_digit"].values()) == right
         assert (tmp_path / f"errors-{path}.png").read_bytes()[:4] == b"\x89PNG"
-    assert "slashed zero (made)" in results["paths"]["stroke"]["styles"]
+    made = [f"{style.name} (made)" for style in pen.styles.STYLES]
+    assert list(results["paths"]["stroke"]["styles"])[-len(made) :] == made
 
 
 def test_a_missing_model_is_one_error_line(tmp_path, pen_path, capsys):

@@ -39,7 +39,7 @@ def test_digit_figures_count_false_rejections_and_the_unsure_mark():
 def test_a_non_digit_counts_as_rejected_only_when_no_digit_is_read():
     def reading(*flags):
         digits = [DigitReading(Box(0, 0, 1, 1), None, prediction(0, 0.5, r), (0,)) for r in flags]
-        return Reading(digits, 0.0)
+        return Reading(digits, 1.0, 0.0)
 
     assert rejection.rejected(reading(True, True)) and rejection.rejected(reading())
     assert not rejection.rejected(reading(True, False))

@@ -1,143 +1,129 @@
-"""python -m export.evaluation.benchmark: every way to run the model, side by side, in one run.
+"""python -m export.evaluation.benchmark: every way to run the models, side by side, in one run.
 
-Rows: Keras (`model(x)` and `predict`), the shipped ONNX fp32 and int8 models, the classic
-tutorial CNN exported the same way (the baseline every ratio refers to), any extra candidate
-architectures, and LiteRT int8 of the shipped model when `ai-edge-litert` is installed.
-Columns: MNIST test accuracy, file size, single-image median and p99 latency, batch-256
-latency and throughput, and the single-image ratio to the baseline's fp32 ONNX model.
-All ONNX and LiteRT timings use one thread.
+Rows: a stroke reading as the pad runs it (the shipped int8 image and stroke models, one call
+each), each shipped model alone, the classic tutorial CNN exported the same way (the baseline
+every ratio refers to: its fp32 ONNX model on one image), any extra candidate models, LiteRT
+int8 of the shipped image model when `ai-edge-litert` is installed, and Keras itself.
+Columns: MNIST test accuracy (image models), file size, single-drawing median and p99 latency,
+batch-256 latency and throughput, and the single-drawing ratio to the baseline. All ONNX and
+LiteRT timings use one thread, through the runtime's engine.
 """
 
-import argparse
-import json
 import sys
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from runtime import cli
+from export.evaluation import cli
+from export.evaluation.report import Headline, Result, Table
 from runtime.cli import positive_int
+from runtime.engine import MODELS_DIR
 from runtime.errors import DigitsError
 from training.accuracy import accuracy
-from training.stack import training_stack
+from training.artifacts import DEFAULT_FOLDER, MODEL_FILE
+from training.sources import LETTERS, MNIST, PENDIGITS
 
 PROG = "python -m export.evaluation.benchmark"
+TITLE = "Speed, size and accuracy"
 BASELINE_ROW = "baseline fp32 ONNX"
-DEFAULT_BASELINE = Path("artifacts/tutorial/model.keras")
+PAIR_ROW = "shipped: a stroke reading (image + stroke int8)"
+DEFAULT_BASELINE = DEFAULT_FOLDER / "tutorial" / MODEL_FILE
 
 
 @dataclass(frozen=True)
 class Row:
     name: str
-    accuracy: float
+    accuracy: float  # MNIST test; NaN for the stroke model, which reads no images
     size_bytes: int
     single_median_us: float
     single_p99_us: float
     batch_median_ms: float
     throughput: float
-    ratio: float = float("nan")  # single-image median / the baseline's
+    ratio: float = float("nan")  # single-drawing median / the baseline's
 
 
-def main(argv: list[str] | None = None) -> int:
-    return cli.run(PROG, lambda: _main(argv))
-
-
-def _main(argv: list[str] | None) -> None:
-    with training_stack():
-        args = _parse_args(argv)
-        rows = run(args)
-    print(table(rows))
-    if args.json:
-        from training.files import atomic_write_text
-
-        atomic_write_text(args.json, json.dumps([asdict(r) for r in rows], indent=2) + "\n")
-
-
-def _parse_args(argv: list[str] | None) -> argparse.Namespace:
-    from export.__main__ import DEFAULT_KERAS_MODEL
-    from runtime.engine import MODELS_DIR
-
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__)
-    parser.add_argument("--model", type=Path, default=DEFAULT_KERAS_MODEL, help="Keras model")
-    parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
-    parser.add_argument(
-        "--baseline",
-        type=Path,
-        default=DEFAULT_BASELINE,
-        help="the tutorial CNN (digits-train --arch tutorial --out artifacts/tutorial)",
-    )
-    parser.add_argument(
-        "--candidate",
-        type=Path,
-        action="append",
-        default=[],
-        help="another trained Keras model to export and measure (repeatable)",
-    )
-    parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA or Keras)")
-    parser.add_argument(
-        "--pen-data", help="pendigits .npz or UCI folder, to calibrate (default: $PENDIGITS_DATA)"
-    )
-    parser.add_argument(
-        "--letters-data", help="UNIPEN letters .npz, to calibrate (default: $LETTERS_DATA)"
-    )
-    parser.add_argument("--rounds", type=positive_int, default=7, help="timing rounds (default 7)")
-    parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
-    return parser.parse_args(argv)
-
-
-def run(args: argparse.Namespace) -> list[Row]:
+def measure(args) -> Result:
+    import numpy as np
     import onnx
 
-    from export.__main__ import FP32_FILE, INT8_FILE
-    from export.evaluation.latency import measure, measure_files, runner
-    from export.pipeline import export_models, load_keras, load_sources
+    from export.evaluation.latency import Variant, measure, measure_files
+    from export.pipeline import export_models, load_keras, load_sources, model_file
     from export.quantize import QuantSettings
-    from runtime.engine import OUTPUT_NAME
+    from runtime.engine import OUTPUT_NAME, Engine
     from runtime.preprocess import model_batch
 
     def sources(keras_path: Path):
         return load_sources(keras_path, args.data, args.pen_data, args.letters_data)
 
-    shipped = sources(args.model)
+    shipped = sources(args.keras_model)
     x_test, y_test = model_batch(shipped.mnist.x_test), shipped.mnist.y_test
+    image, stroke = (args.models_dir / model_file(stem, "int8") for stem in ("digits", "strokes"))
     with tempfile.TemporaryDirectory() as scratch:
-        files = {
-            "shipped fp32 ONNX": args.models_dir / FP32_FILE,
-            "shipped int8 ONNX": args.models_dir / INT8_FILE,
+        variants = {
+            PAIR_ROW: Variant(image, "pair"),
+            "shipped image int8 ONNX": Variant(image, "image"),
+            "shipped stroke int8 ONNX": Variant(image, "stroke"),
+            "shipped image fp32 ONNX": Variant(
+                args.models_dir / model_file("digits", "fp32"), "image"
+            ),
         }
-        for path in files.values():
-            if not path.is_file():
-                raise DigitsError(f"model not found: {path}")
+        for variant in variants.values():
+            if not variant.path.is_file():
+                raise DigitsError(f"model not found: {variant.path}")
         exports = {"baseline": args.baseline, **{p.parent.name: p for p in args.candidate}}
+        sizes = {PAIR_ROW: image.stat().st_size + stroke.stat().st_size}
+        sizes["shipped stroke int8 ONNX"] = stroke.stat().st_size
         for label, keras_path in exports.items():
             exported = export_models(keras_path, sources(keras_path), QuantSettings())
-            for precision, model in (("fp32", exported.fp32), ("int8", exported.int8)):
-                path = Path(scratch) / f"{label}.{precision}.onnx"
-                onnx.save(model, path)
-                files[f"{label} {precision} ONNX"] = path
+            folder = Path(scratch) / label
+            folder.mkdir()
+            for name, model in exported.models.items():
+                onnx.save(model, folder / name)
+            for precision in ("fp32", "int8"):
+                variants[f"{label} {precision} ONNX"] = Variant(
+                    folder / model_file("digits", precision), "image"
+                )
+            if (folder / model_file("strokes", "int8")).is_file():
+                pair = f"{label}: a stroke reading (image + stroke int8)"
+                variants[pair] = Variant(folder / model_file("digits", "int8"), "pair")
+                sizes[pair] = sum(
+                    (folder / model_file(s, "int8")).stat().st_size for s in ("digits", "strokes")
+                )
         if _litert_available():
-            files["shipped int8 LiteRT"] = _litert_int8(args.model, shipped, Path(scratch))
-
-        latencies = measure_files(files, rounds=args.rounds)
-        keras_model = load_keras(args.model)
+            variants["shipped image int8 LiteRT"] = Variant(
+                _litert_int8(args.keras_model, shipped, Path(scratch)), "litert"
+            )
+        latencies = measure_files(variants, rounds=args.rounds)
+        keras_model = load_keras(args.keras_model)
         keras_runs = {
-            "Keras model(x)": lambda x: keras_model(x, training=False),
-            "Keras predict": lambda x: keras_model.predict(x, batch_size=256, verbose=0),
+            "Keras model(x)": lambda n: lambda x=x_test[:n]: keras_model(x, training=False),
+            "Keras predict": lambda n: (
+                lambda x=x_test[:n]: keras_model.predict(x, batch_size=256, verbose=0)
+            ),
         }
         latencies |= measure(keras_runs, rounds=3, calls=30, batch_calls=3)
+        scores = {}
+        for name, variant in variants.items():
+            if variant.kind == "stroke":
+                continue
+            if variant.kind == "litert":
+                from export.evaluation.latency import LiteRtRunner
 
-        scores = {name: _in_batches(runner(path), x_test) for name, path in files.items()}
-        sizes = {name: path.stat().st_size for name, path in files.items()}
+                run = LiteRtRunner(variant.path)
+            else:
+                run = Engine(variant.path, strokes=False).probabilities
+            scores[name] = np.concatenate(
+                [run(x_test[i : i + 256]) for i in range(0, len(x_test), 256)]
+            )
+            sizes.setdefault(name, variant.path.stat().st_size)
     for name in keras_runs:
-        scores[name] = keras_runs["Keras predict"](x_test)[OUTPUT_NAME]
-        sizes[name] = args.model.stat().st_size
-    accuracies = {name: accuracy(probabilities, y_test) for name, probabilities in scores.items()}
-
+        scores[name] = keras_model.predict(x_test, batch_size=256, verbose=0)[OUTPUT_NAME]
+        sizes[name] = args.keras_model.stat().st_size
     baseline = latencies[BASELINE_ROW].single_median_us
-    return [
+    rows = [
         Row(
             name=name,
-            accuracy=accuracies[name],
+            accuracy=accuracy(scores[name], y_test) if name in scores else float("nan"),
             size_bytes=sizes[name],
             single_median_us=latency.single_median_us,
             single_p99_us=latency.single_p99_us,
@@ -147,34 +133,73 @@ def run(args: argparse.Namespace) -> list[Row]:
         )
         for name, latency in latencies.items()
     ]
+    return result(rows, args.rounds)
 
 
-def table(rows: list[Row]) -> str:
-    """A Markdown table, ready for the README."""
-    header = (
-        "| variant | test accuracy | size | 1 image median | 1 image p99 | batch 256 "
-        "| throughput | vs baseline |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+def result(rows: list[Row], rounds: int) -> Result:
+    table = Table(
+        [
+            "variant",
+            "MNIST test",
+            "size",
+            "1 drawing median",
+            "1 drawing p99",
+            "batch 256",
+            "throughput",
+            "vs baseline",
+        ],
+        [
+            [
+                r.name,
+                "-" if r.accuracy != r.accuracy else f"{r.accuracy:.2%}",
+                f"{r.size_bytes / 1024:.1f} KiB",
+                _time(r.single_median_us),
+                _time(r.single_p99_us),
+                f"{r.batch_median_ms:.2f} ms",
+                f"{r.throughput:,.0f}/s",
+                f"{r.ratio:.2f}x",
+            ]
+            for r in rows
+        ],
     )
-    lines = [
-        f"| {r.name} | {r.accuracy:.2%} | {r.size_bytes / 1024:.1f} KiB "
-        f"| {_time(r.single_median_us)} | {_time(r.single_p99_us)} "
-        f"| {r.batch_median_ms:.2f} ms | {r.throughput:,.0f}/s | {r.ratio:.2f}x |"
-        for r in rows
+    by_name = {r.name: r for r in rows}
+    pair = by_name[PAIR_ROW]
+    headline = [
+        Headline(
+            "per digit, both models of a stroke reading, vs the baseline",
+            round(pair.ratio, 2),
+            "x",
+            "per-digit latency, all models",
+        ),
+        Headline(
+            "shipped int8 models together",
+            round(pair.size_bytes / 1000, 1),
+            "KB",
+            "shipped int8 models together",
+        ),
+        Headline(
+            "MNIST test, shipped int8 image model",
+            by_name["shipped image int8 ONNX"].accuracy,
+            bar="MNIST test, shipped int8",
+        ),
     ]
-    return "\n".join([header, *lines])
+    return Result(
+        name="benchmark",
+        title=TITLE,
+        command=f"{PROG} --rounds {rounds} --publish",
+        intro=__doc__.split("\n\n", 1)[1],
+        tables=[table],
+        headline=headline,
+        figures={"rows": [asdict(r) for r in rows]},
+    )
+
+
+def _call(function, *inputs, **options):
+    return lambda: function(*inputs, **options)
 
 
 def _time(microseconds: float) -> str:
     return f"{microseconds:.0f} µs" if microseconds < 1000 else f"{microseconds / 1000:.2f} ms"
-
-
-def _in_batches(run, images, batch: int = 256):
-    """`run` on all `images`, a batch at a time: LiteRT keeps an interpreter per batch size."""
-    import numpy as np
-
-    return np.concatenate(
-        [run(images[start : start + batch]) for start in range(0, len(images), batch)]
-    )
 
 
 def _litert_available() -> bool:
@@ -192,10 +217,10 @@ def _litert_int8(keras_path: Path, sources, scratch: Path) -> Path:
     import tensorflow as tf
 
     from export.pipeline import load_keras
-    from export.quantize import QuantSettings, calibration_images
+    from export.quantize import QuantSettings, calibration_inputs
 
     load_keras(keras_path).export(scratch / "saved_model", verbose=False)
-    calibration = calibration_images(sources, QuantSettings().calibration_images)
+    calibration, _ = calibration_inputs(sources, QuantSettings().calibration_images)
     converter = tf.lite.TFLiteConverter.from_saved_model(str(scratch / "saved_model"))
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = lambda: ([image[None]] for image in calibration)
@@ -203,6 +228,33 @@ def _litert_int8(keras_path: Path, sources, scratch: Path) -> Path:
     path = scratch / "shipped.int8.tflite"
     path.write_bytes(converter.convert())
     return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = cli.parser(PROG, __doc__.splitlines()[0], MNIST, PENDIGITS, LETTERS)
+    parser.add_argument(
+        "--keras-model",
+        type=Path,
+        default=DEFAULT_FOLDER / MODEL_FILE,
+        help="the shipped models' Keras image model",
+    )
+    parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=DEFAULT_BASELINE,
+        help="the tutorial CNN, the baseline (digits-train --arch tutorial --stroke-epochs 0 "
+        "--out artifacts/tutorial)",
+    )
+    parser.add_argument(
+        "--candidate",
+        type=Path,
+        action="append",
+        default=[],
+        help="another trained Keras image model to export and measure (repeatable)",
+    )
+    parser.add_argument("--rounds", type=positive_int, default=7, help="timing rounds (default 7)")
+    return cli.main(PROG, parser, measure, argv, tensorflow=True)
 
 
 if __name__ == "__main__":

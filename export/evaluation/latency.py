@@ -15,70 +15,94 @@ from pathlib import Path
 import numpy as np
 
 BATCH = 256
+Prepare = Callable[[int], Callable[[], object]]  # batch size -> one call on such a batch
 
 
 @dataclass(frozen=True)
 class Latency:
     single_median_us: float
     single_p99_us: float
-    batch_median_ms: float  # one call on BATCH images
+    batch_median_ms: float  # one call on BATCH drawings
 
     @property
     def throughput(self) -> float:
-        """Images per second at batch BATCH."""
+        """Drawings per second at batch BATCH."""
         return BATCH / (self.batch_median_ms / 1000)
 
 
+@dataclass(frozen=True)
+class Variant:
+    """A model file and how it is run: "image" (the image model alone), "stroke" (the stroke
+    model alone), "pair" (both, as a stroke reading runs them), or "litert"."""
+
+    path: Path
+    kind: str
+
+
 def measure(
-    runners: dict[str, Callable[[np.ndarray], object]],
-    rounds: int = 7,
-    calls: int = 300,
-    batch_calls: int = 5,
+    runners: dict[str, Prepare], rounds: int = 7, calls: int = 300, batch_calls: int = 5
 ) -> dict[str, Latency]:
-    """Time each runner on one image and on a batch of BATCH images, interleaved by round."""
-    rng = np.random.default_rng(0)
-    one = rng.random((1, 28, 28, 1), dtype=np.float32)
-    batch = rng.random((BATCH, 28, 28, 1), dtype=np.float32)
-    singles: dict[str, list[np.ndarray]] = {name: [] for name in runners}
-    batches: dict[str, list[float]] = {name: [] for name in runners}
-    for run in runners.values():  # warm-up: first calls allocate and plan
-        run(one)
-        run(batch)
+    """Time each runner on one drawing and on a batch of BATCH, interleaved by round."""
+    singles = {name: prepare(1) for name, prepare in runners.items()}
+    batches = {name: prepare(BATCH) for name, prepare in runners.items()}
+    one_times: dict[str, list[np.ndarray]] = {name: [] for name in runners}
+    batch_times: dict[str, list[float]] = {name: [] for name in runners}
+    for name in runners:  # warm-up: first calls allocate and plan
+        singles[name]()
+        batches[name]()
     for _ in range(rounds):
-        for name, run in runners.items():
-            singles[name].append(_times(run, one, calls))
-            batches[name].append(float(np.median(_times(run, batch, batch_calls))))
+        for name in runners:
+            one_times[name].append(_times(singles[name], calls))
+            batch_times[name].append(float(np.median(_times(batches[name], batch_calls))))
     results = {}
     for name in runners:
-        per_round = np.array([np.median(t) for t in singles[name]])
-        everything = np.concatenate(singles[name])
+        per_round = np.array([np.median(t) for t in one_times[name]])
+        everything = np.concatenate(one_times[name])
         results[name] = Latency(
             single_median_us=float(np.median(per_round)) * 1e6,
             single_p99_us=float(np.percentile(everything, 99)) * 1e6,
-            batch_median_ms=float(np.median(batches[name])) * 1e3,
+            batch_median_ms=float(np.median(batch_times[name])) * 1e3,
         )
     return results
 
 
-def measure_files(models: dict[str, Path], **options) -> dict[str, Latency]:
-    """`measure` for model files (.onnx via the runtime's engine, .tflite via LiteRT), in a fresh
-    process without TensorFlow (see the module doc)."""
+def measure_files(variants: dict[str, Variant], **options) -> dict[str, Latency]:
+    """`measure` for model files, in a fresh process without TensorFlow (see the module doc)."""
     context = multiprocessing.get_context("spawn")
     with context.Pool(1) as pool:
-        return pool.apply(_measure_files_here, (models, options))
+        return pool.apply(_measure_files_here, (variants, options))
 
 
-def _measure_files_here(models: dict[str, Path], options: dict) -> dict[str, Latency]:
-    return measure({name: runner(path) for name, path in models.items()}, **options)
+def _measure_files_here(variants: dict[str, Variant], options: dict) -> dict[str, Latency]:
+    return measure({name: runner(variant) for name, variant in variants.items()}, **options)
 
 
-def runner(path: Path) -> Callable[[np.ndarray], np.ndarray]:
-    """A function from a float32 [N, 28, 28, 1] batch to probabilities, for either format."""
-    if path.suffix == ".tflite":
-        return LiteRtRunner(path)
+def runner(variant: Variant) -> Prepare:
+    """How to call a variant on a batch of random inputs of its kind."""
+    from runtime import preprocess, trajectory
     from runtime.engine import Engine
 
-    return Engine(path).probabilities
+    rng = np.random.default_rng(0)
+
+    def images(n: int) -> np.ndarray:
+        return rng.random((n, *preprocess.INPUT_SHAPE), dtype=np.float32)
+
+    def paths(n: int) -> np.ndarray:
+        return rng.random((n, *trajectory.INPUT_SHAPE), dtype=np.float32)
+
+    if variant.kind == "litert":
+        litert = LiteRtRunner(variant.path)
+        return lambda n: _call(litert, images(n))
+    engine = Engine(variant.path, strokes=variant.kind in ("pair", "stroke"))
+    if variant.kind == "image":
+        return lambda n: _call(engine.image.run, images(n))
+    if variant.kind == "stroke":
+        return lambda n: _call(engine.stroke.run, paths(n))
+    return lambda n: _call(engine.read, images(n), paths(n))
+
+
+def _call(function: Callable, *inputs) -> Callable[[], object]:
+    return lambda: function(*inputs)
 
 
 class LiteRtRunner:
@@ -108,10 +132,10 @@ class LiteRtRunner:
         return interpreter, details["index"], output["index"]
 
 
-def _times(run: Callable[[np.ndarray], object], images: np.ndarray, calls: int) -> np.ndarray:
+def _times(call: Callable[[], object], calls: int) -> np.ndarray:
     times = np.empty(calls)
     for i in range(calls):
         started = time.perf_counter()
-        run(images)
+        call()
         times[i] = time.perf_counter() - started
     return times

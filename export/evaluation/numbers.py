@@ -11,8 +11,6 @@ A number counts as right when every digit is. Segmentation errors (the wrong str
 grouped into digits) are counted apart from classification errors (right groups, a wrong digit).
 """
 
-import argparse
-import json
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -20,15 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
+from export.evaluation import cli
 from export.evaluation.pen import read_as_png
+from export.evaluation.report import Headline, Result, Table
 from runtime.canvas import Canvas
-from runtime.cli import positive_int, run, seed
-from runtime.engine import DEFAULT_MODEL, Engine
-from runtime.reader import Reading, read_strokes
-from training.files import atomic_write_text
-from training.pen import PEN_DATA_OPTION_HELP, TEST_WRITERS, PenSamples, load_pendigits
+from runtime.cli import positive_int, seed
+from runtime.engine import Engine
+from runtime.reader import Reader, Reading
+from training.pen import TEST_WRITERS, PenSamples, load_pendigits
+from training.sources import PENDIGITS
 
 PROG = "python -m export.evaluation.numbers"
+TITLE = "Numbers"
 LENGTHS = range(1, 7)
 DEFAULT_COUNT = 300  # numbers of each length
 CANVAS = (900, 320)  # a wide canvas, as the pad gives a number
@@ -110,12 +111,12 @@ def draw(number: Number) -> Canvas:
     return canvas
 
 
-def stroke_reading(engine: Engine, number: Number) -> Reading:
-    return read_strokes(engine, draw(number).pixel_strokes())
+def stroke_reading(reader: Reader, number: Number) -> Reading:
+    return reader.read_strokes(draw(number).pixel_strokes())
 
 
-def image_reading(engine: Engine, number: Number, folder: Path) -> Reading:
-    return read_as_png(engine, draw(number), folder / "number.png")
+def image_reading(reader: Reader, number: Number, folder: Path) -> Reading:
+    return read_as_png(reader, draw(number), folder / "number.png")
 
 
 def segmented_right(number: Number, reading: Reading) -> bool:
@@ -134,6 +135,7 @@ def segmented_right(number: Number, reading: Reading) -> bool:
 
 def evaluate(engine: Engine, samples: PenSamples, count: int, rng_seed: int, paths=PATHS) -> dict:
     rng = np.random.default_rng(rng_seed)
+    reader = Reader(engine)
     numbers = {length: [compose(samples, length, rng) for _ in range(count)] for length in LENGTHS}
     results = {}
     with tempfile.TemporaryDirectory() as scratch:
@@ -143,9 +145,9 @@ def evaluate(engine: Engine, samples: PenSamples, count: int, rng_seed: int, pat
                 right = segmentation = classification = 0
                 for number in composed:
                     reading = (
-                        stroke_reading(engine, number)
+                        stroke_reading(reader, number)
                         if path == "stroke"
-                        else image_reading(engine, number, Path(scratch))
+                        else image_reading(reader, number, Path(scratch))
                     )
                     if reading.number == number.digits:
                         right += 1
@@ -163,12 +165,12 @@ def evaluate(engine: Engine, samples: PenSamples, count: int, rng_seed: int, pat
     return results
 
 
-def table(results: dict) -> str:
+def result(results: dict, count: int) -> Result:
     paths = list(results)
-    head = "| digits | numbers | " + " | ".join(
-        f"{p} path | segmentation errors | classification errors" for p in paths
-    )
-    lines = [head + " |", "| ---: | ---: |" + " ---: | ---: | ---: |" * len(paths)]
+    columns = ["digits", "numbers"]
+    for path in paths:
+        columns += [f"{path} path", "segmentation errors", "classification errors"]
+    rows = []
     for length in next(iter(results.values())):
         cells = [str(length), str(results[paths[0]][length]["numbers"])]
         for path in paths:
@@ -178,31 +180,41 @@ def table(results: dict) -> str:
                 str(row["segmentation_errors"]),
                 str(row["classification_errors"]),
             ]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+        rows.append(cells)
+    headline = [
+        Headline(
+            f"4-digit numbers, {path} path",
+            results[path][4]["accuracy"],
+            bar=f"numbers: 4 digits, {path} path",
+        )
+        for path in paths
+        if 4 in results[path]
+    ]
+    return Result(
+        name="numbers",
+        title=TITLE,
+        command=f"{PROG} --count {count} --publish",
+        intro=__doc__.split("\n\n", 1)[1],
+        tables=[Table(columns, rows)],
+        headline=headline,
+        figures={path: {str(k): v for k, v in rows_.items()} for path, rows_ in results.items()},
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description="Whole-number accuracy, 1-6 digits.")
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
-    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
+    parser = cli.parser(PROG, "Whole-number accuracy, 1-6 digits.", PENDIGITS)
     parser.add_argument(
         "--count", type=positive_int, default=DEFAULT_COUNT, help="numbers per length"
     )
     parser.add_argument("--seed", type=seed, default=0, help="for the numbers composed")
     parser.add_argument("--path", choices=PATHS, action="append", help="only this path")
-    parser.add_argument("--json", type=Path, help="also write the results here")
-    args = parser.parse_args(argv)
 
-    def body() -> None:
-        engine = Engine(args.model)
+    def measure(args) -> Result:
         samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
-        results = evaluate(engine, samples, args.count, args.seed, args.path or PATHS)
-        print(table(results))
-        if args.json:
-            atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
+        results = evaluate(cli.engine(args), samples, args.count, args.seed, args.path or PATHS)
+        return result(results, args.count)
 
-    return run(PROG, body)
+    return cli.main(PROG, parser, measure, argv)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,10 @@ Everything runs with SDL's dummy video driver, on the model given (the shipped o
   waits for a core on a busy machine. The loop's wake-up is timed on its own, where it matters:
   from posting a key press after a random idle pause until the loop hands it to the Pad.
 
-Imports the runtime (and the CLIs' shared argument type), never TensorFlow, like the pad itself.
-Prints a Markdown table.
+Imports the runtime and the evaluations' report, never TensorFlow, like the pad itself.
 """
 
 import argparse
-import contextlib
 import os
 import queue
 import signal
@@ -25,7 +23,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,12 +31,15 @@ import numpy as np
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is for the table
 import pygame
 
+from export.evaluation import cli
+from export.evaluation.report import Headline, Result, Table
 from runtime import pad
-from runtime.cli import positive_int, run
-from runtime.engine import DEFAULT_MODEL, Engine
+from runtime.cli import positive_int
+from runtime.engine import Engine
 from runtime.errors import DigitsError
 
 PROG = "python -m export.evaluation.pad_figures"
+TITLE = "The pad's own figures"
 ENVIRONMENT = {"SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 SETTLE_S = 1.0  # after "ready", before the idle CPU is measured
 MOTION_INTERVAL_S = 0.005  # between mouse moves: a 200 Hz mouse
@@ -51,13 +51,7 @@ SEED = 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
-    return run(PROG, lambda: print(table(measure(args))))
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="(default: shipped)")
+    parser = cli.parser(PROG, __doc__.splitlines()[0])
     parser.add_argument("--runs", type=positive_int, default=5, help="start-up and idle runs")
     parser.add_argument("--idle-seconds", type=positive_int, default=10, help="per idle run")
     parser.add_argument(
@@ -73,19 +67,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--numbers", type=positive_int, default=100, help="six-digit numbers written"
     )
-    return parser.parse_args(argv)
+    return cli.main(PROG, parser, measure, argv)
 
 
-def measure(args: argparse.Namespace) -> dict[str, str]:
-    """Row label -> figure, in the order of the table."""
-    engine = Engine(args.model)  # a bad model: one error line before anything starts
+def measure(args: argparse.Namespace) -> Result:
+    """Every figure, in the order of the table."""
+    engine = cli.engine(args)  # a bad model: one error line before anything starts
     os.environ.update(ENVIRONMENT)
     starts = [start_up_seconds(args.model) for _ in range(args.runs)]
     idle = [idle_cpu_share(args.model, args.idle_seconds) for _ in range(args.runs)]
     timed = drive(engine, args)
     canvas = "x".join(str(side) for side in timed.pop("canvas"))
     few = timed["few"]
-    return {
+    rows = {
         f"process start to the `ready` event ({args.runs} runs)": (
             f"median {np.median(starts):.2f} s ({min(starts):.2f}-{max(starts):.2f} s)"
         ),
@@ -103,11 +97,38 @@ def measure(args: argparse.Namespace) -> dict[str, str]:
         f"last stroke end of a six-digit number to the number on screen ({args.numbers} "
         f"numbers of 6-12 strokes)": spread([a.work for a in timed["numbers"]]),
     }
-
-
-def table(rows: dict[str, str]) -> str:
-    lines = ["| measured | value |", "| --- | --- |"]
-    return "\n".join(lines + [f"| {label} | {value} |" for label, value in rows.items()])
+    medians = {
+        name: float(np.median([a.work for a in timed[name]])) * 1000
+        for name in ("few", "full", "numbers")
+    }
+    wake = float(np.median([a.wake for a in timed["wake"]])) * 1000
+    headline = [
+        Headline(
+            "six-digit number on screen, median",
+            round(medians["numbers"], 2),
+            "ms",
+            "six-digit number on screen",
+        ),
+        Headline(
+            "stroke end on 2000 strokes against a fresh canvas",
+            round(medians["full"] / medians["few"], 2),
+            "x",
+            "stroke end, 2000 strokes vs fresh",
+        ),
+        Headline("pad idle CPU, median", float(np.median(idle)), bar="idle CPU"),
+        Headline(
+            "first event after idling, median", round(wake, 2), "ms", "first event after idling"
+        ),
+    ]
+    return Result(
+        name="pad_figures",
+        title=TITLE,
+        command=f"{PROG} --publish",
+        intro=__doc__.split("\n\n", 1)[1],
+        tables=[Table(["measured", "value"], [[k, v] for k, v in rows.items()])],
+        headline=headline,
+        figures={"medians_ms": medians, "idle": idle, "start_s": starts, "wake_ms": wake},
+    )
 
 
 def work(answers: list["Answer"]) -> str:
@@ -202,6 +223,14 @@ class Driver:
         self.handled = (0.0, 0.0)  # clock and loop thread's CPU time, as it last handed an event
         self.presented: queue.Queue = queue.Queue()  # clocks as each frame went to the screen
 
+    def watch(self, moment: str) -> None:
+        """The pad's watcher: told on the loop's thread as it hands over an event, and as a
+        frame goes to the screen."""
+        if moment == pad.loop.HANDLING:
+            self.handled = _clocks()
+        else:
+            self.presented.put(_clocks())
+
     def emit(self, event: dict) -> None:
         """The pad's emit: called on the loop's thread, while it handles an event."""
         self.answers.put((self.handled, _clocks(), event))
@@ -253,29 +282,6 @@ class Driver:
         return self.answer(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0), kind)
 
 
-@contextlib.contextmanager
-def timing_handle(driver: Driver) -> Iterator[None]:
-    """Pad.handle notes when the loop hands it each event, and the loop when it puts a frame on
-    the screen, for as long as this lasts."""
-    handle = pad.Pad.handle
-
-    def timed(self: pad.Pad, event: pygame.event.Event) -> None:
-        driver.handled = _clocks()
-        handle(self, event)
-
-    present = pad.loop._present
-
-    def shown(view, the_pad) -> None:
-        present(view, the_pad)
-        driver.presented.put(_clocks())
-
-    pad.Pad.handle, pad.loop._present = timed, shown
-    try:
-        yield
-    finally:
-        pad.Pad.handle, pad.loop._present = handle, present
-
-
 def drive(engine: Engine, args: argparse.Namespace) -> dict:
     """Run the real pad loop here while a second thread plays the user; the timings it took."""
     driver, timed, failure = Driver(), {}, []
@@ -290,8 +296,7 @@ def drive(engine: Engine, args: argparse.Namespace) -> dict:
 
     thread = threading.Thread(target=user, daemon=True)
     thread.start()
-    with timing_handle(driver):
-        pad.run(engine, emit=driver.emit)
+    pad.run(engine, emit=driver.emit, watch=driver.watch)
     thread.join()
     if failure:
         raise failure[0]

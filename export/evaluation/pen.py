@@ -1,70 +1,67 @@
-"""python -m export.evaluation.pen: how the shipped model reads real pen digits from writers it
-never saw, through both paths a user has.
+"""python -m export.evaluation.pen: how the shipped models read real pen digits from writers they
+never saw, through every path a user has.
 
 All 3498 digits of the pendigits test writers (31-44; see `training.pen.TEST_WRITERS`) go
-(a) the stroke path: drawn as mouse moves on the pad's canvas, then `Canvas.model_ink`,
-    the preprocessing and the model, as in the pad; and
-(b) the image path: drawn with the pad's brush, saved as a PNG, and read back by the predict
-    CLI's own code; and
+(a) the stroke path: drawn as mouse moves on the pad's canvas and read from the strokes as the
+    pad reads them, by both models combined; and, for comparison, by the image model alone;
+(b) the image path: drawn with a drawing app's brush, saved as a PNG, and read back by the
+    predict CLI's own code;
 (c) the thin-pen path: the same with a 3 px pen on a 1000 px picture, as a scan or a drawing
     app's fine pen gives them.
-A rejected digit ("not a digit") counts as wrong. The report gives accuracy per digit, per
-writer (naming the worst), per writing style where the style can be told from the strokes,
-and for continental styles added to these writers' own digits; the top confusions; and a
-contact sheet of the errors.
+A digit rejected as "not a digit", or read as several digits, counts as wrong. The report gives
+accuracy per digit, per writer (naming the worst), per writing style where the style can be
+told from the strokes and for every made style (`training.styles`) added to these writers' own
+digits; the top confusions; and, with --errors, a contact sheet of what the model saw of each
+error.
 """
 
-import argparse
-import json
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
-from export.metadata import with_section
+from export.evaluation import cli
+from export.evaluation.report import Headline, Result, Table
 from runtime.canvas import Canvas
-from runtime.cli import run
-from runtime.engine import DEFAULT_MODEL, Engine
+from runtime.engine import Engine
 from runtime.inputs import load_ink
 from runtime.preprocess import IMAGE_SIZE
-from runtime.reader import Reading, read_ink, read_strokes
+from runtime.reader import Reader, Reading
 from training import styles
 from training.accuracy import share
-from training.files import atomic_write, atomic_write_text
-from training.pen import (
-    PEN_DATA_OPTION_HELP,
-    TEST_WRITERS,
-    UCI_BOX,
-    PenSamples,
-    load_pendigits,
-)
+from training.files import atomic_write
+from training.pen import TEST_WRITERS, UCI_BOX, PenSamples, load_pendigits
+from training.sources import PENDIGITS
 
 PROG = "python -m export.evaluation.pen"
+TITLE = "Real pen handwriting: pendigits writers 31-44, never seen in training"
 STROKE_CANVAS = 532  # the pad's canvas in its default window, in pixels
 IMAGE_CANVAS = 448  # a drawing app's canvas...
 IMAGE_BRUSH = 1 / 18  # ...and its round brush, as a share of the canvas side
 THIN_CANVAS, THIN_BRUSH = 1000, 3 / 1000  # a large picture written with a fine pen
-STYLE_SEED = 0  # for the continental styles added to the test writers' digits
-PATHS = ("stroke", "image", "thin-pen")
-CARD_SECTION = "Real pen handwriting: pendigits writers 31-44, never seen in training"
+STYLE_SEED = 0  # for the made styles added to the test writers' digits
+STROKES, IMAGE_ALONE, IMAGE, THIN = "stroke", "stroke, image model alone", "image", "thin-pen"
+PATHS = (STROKES, IMAGE_ALONE, IMAGE, THIN)
+Drawing = list[np.ndarray]
 
 
-def stroke_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+def stroke_path(reader: Reader, drawings: list[Drawing]) -> list[Reading]:
     """The pad: mouse moves on its canvas, read from its strokes."""
     readings = []
     for strokes in drawings:
         canvas = Canvas((STROKE_CANVAS, STROKE_CANVAS))
         canvas.replay(_positions(strokes, STROKE_CANVAS))
-        readings.append(read_strokes(engine, canvas.pixel_strokes()))
+        readings.append(reader.read_strokes(canvas.pixel_strokes()))
     return readings
 
 
 def image_path(
-    engine: Engine,
-    drawings: list[list[np.ndarray]],
+    reader: Reader,
+    drawings: list[Drawing],
     side: int = IMAGE_CANVAS,
     brush: float = IMAGE_BRUSH,
 ) -> list[Reading]:
@@ -75,20 +72,20 @@ def image_path(
         for strokes in drawings:
             canvas = Canvas((side, side), brush)
             canvas.replay(_positions(strokes, side))
-            readings.append(read_as_png(engine, canvas, path))
+            readings.append(read_as_png(reader, canvas, path))
     return readings
 
 
-def read_as_png(engine: Engine, canvas: Canvas, path: Path) -> Reading:
+def read_as_png(reader: Reader, canvas: Canvas, path: Path) -> Reading:
     """The canvas saved at `path` as a PNG, dark ink on white like a screenshot, and read back
     by the predict CLI's own code."""
     Image.fromarray(255 - canvas.ink()).save(path)
-    return read_ink(engine, load_ink(path))
+    return reader.read_ink(load_ink(path))
 
 
-def thin_pen_path(engine: Engine, drawings: list[list[np.ndarray]]) -> list[Reading]:
+def thin_pen_path(reader: Reader, drawings: list[Drawing]) -> list[Reading]:
     """A large PNG written with a fine pen, read by the predict CLI's own code."""
-    return image_path(engine, drawings, THIN_CANVAS, THIN_BRUSH)
+    return image_path(reader, drawings, THIN_CANVAS, THIN_BRUSH)
 
 
 def answer(reading: Reading) -> int | None:
@@ -97,7 +94,7 @@ def answer(reading: Reading) -> int | None:
     return None if reading.single is None else reading.single.answer
 
 
-def style_of(strokes: list[np.ndarray], label: int) -> str | None:
+def style_of(strokes: Drawing, label: int) -> str | None:
     """The continental style a digit is written in, where the strokes show it."""
     if label == 4 and len(strokes) == 1:
         return "4 in one stroke"
@@ -114,52 +111,63 @@ def style_of(strokes: list[np.ndarray], label: int) -> str | None:
     return None
 
 
-def styled(samples: PenSamples) -> tuple[list[list[np.ndarray]], np.ndarray, list[str]]:
-    """The test writers' own 0s, 1s and 7s with a slash, flag or bar added."""
+def styled(samples: PenSamples) -> tuple[list[Drawing], np.ndarray, list[str]]:
+    """The test writers' own digits made into each style of `training.styles`."""
     rng = np.random.default_rng(STYLE_SEED)
     drawings, labels, names = [], [], []
-    for digit, add_style in styles.STYLES.items():
-        for index in np.flatnonzero(samples.labels == digit):
-            drawings.append(add_style(samples.strokes[index], rng))
-            labels.append(digit)
-            names.append(f"{add_style.__name__.replace('_', ' ')} (made)")
+    for style in styles.STYLES:
+        for index in np.flatnonzero(samples.labels == style.digit):
+            drawings.append(style.make(samples.strokes[index], rng))
+            labels.append(style.digit)
+            names.append(f"{style.name} (made)")
     return drawings, np.array(labels), names
 
 
-def evaluate(engine: Engine, samples: PenSamples, paths=PATHS) -> dict:
-    """Every test digit, and the styled ones, through each path: the results as a dict."""
+def paths_of(engine: Engine) -> dict[str, Callable[[list[Drawing]], list[Reading]]]:
+    """Each path a user has, with a reader of the engine (and the image model alone on the same
+    strokes, when the engine has a stroke model to compare with)."""
+    reader = Reader(engine)
+    paths = {STROKES: lambda drawings: stroke_path(reader, drawings)}
+    if engine.stroke is not None:
+        alone = Reader(Engine(engine.path, strokes=False))
+        paths[IMAGE_ALONE] = lambda drawings: stroke_path(alone, drawings)
+    paths[IMAGE] = lambda drawings: image_path(reader, drawings)
+    paths[THIN] = lambda drawings: thin_pen_path(reader, drawings)
+    return paths
+
+
+def evaluate(engine: Engine, samples: PenSamples, only: list[str] | None = None):
+    """Every test digit, and the styled ones, through each path: (figures, readings by path)."""
     made, made_labels, made_styles = styled(samples)
     found = [
-        style_of(strokes, int(label))
-        for strokes, label in zip(samples.strokes, samples.labels, strict=True)
+        style_of(s, int(label)) for s, label in zip(samples.strokes, samples.labels, strict=True)
     ]
-    run = {"stroke": stroke_path, "image": image_path, "thin-pen": thin_pen_path}
-    results = {"digits": len(samples), "writers": sorted(set(samples.groups.tolist())), "paths": {}}
+    figures = {"digits": len(samples), "paths": {}}
     readings = {}
-    for path in paths:
-        plain = run[path](engine, samples.strokes)
-        extra = run[path](engine, made)
-        readings[path] = plain
-        results["paths"][path] = _summary(
-            plain, samples.labels, samples.groups, found, extra, made_labels, made_styles
+    for name, read in paths_of(engine).items():
+        if only and name not in only:
+            continue
+        plain = read(samples.strokes)
+        readings[name] = plain
+        figures["paths"][name] = _summary(
+            plain, samples, found, read(made), made_labels, made_styles
         )
-    return results, readings
+    return figures, readings
 
 
-def _summary(
-    readings, labels, writers, found_styles, made_readings, made_labels, made_styles
-) -> dict:
+def _summary(readings, samples: PenSamples, found_styles, made_readings, made_labels, made_styles):
+    labels, writers = samples.labels, samples.groups
     answers = np.array([-1 if answer(r) is None else answer(r) for r in readings])
     right = answers == labels
     rejected = np.array([r.single is not None and r.single.rejected for r in readings])
+    unrejected = np.array([r.single is not None and r.single.digit for r in readings]) == labels
     per_writer = {int(w): share(right[writers == w]) for w in np.unique(writers)}
-    worst = min(per_writer, key=per_writer.get)
     styles_found = {}
     for name in sorted({s for s in found_styles if s}):
         mask = np.array([s == name for s in found_styles])
         styles_found[name] = {"count": int(mask.sum()), "accuracy": share(right[mask])}
     made_answers = np.array([-1 if answer(r) is None else answer(r) for r in made_readings])
-    for name in sorted(set(made_styles)):
+    for name in dict.fromkeys(made_styles):
         mask = np.array([s == name for s in made_styles])
         styles_found[name] = {
             "count": int(mask.sum()),
@@ -173,13 +181,76 @@ def _summary(
         "accuracy": share(right),
         "rejected": int(rejected.sum()),
         "not_one_digit": int(sum(len(r.digits) != 1 for r in readings)),
-        "accuracy_on_accepted": share(right[~rejected]),
+        "accuracy_if_none_rejected": share(unrejected | right),
         "per_digit": {int(d): share(right[labels == d]) for d in np.unique(labels)},
         "per_writer": per_writer,
-        "worst_writer": worst,
+        "worst_writer": min(per_writer, key=per_writer.get),
         "styles": styles_found,
         "confusions": [[f"{a} as {b}", n] for (a, b), n in confusions.most_common(10)],
     }
+
+
+def result(figures: dict) -> Result:
+    paths = list(figures["paths"])
+    summaries = [figures["paths"][p] for p in paths]
+
+    def row(label: str, cell) -> list[str]:
+        return [label, *(cell(s) for s in summaries)]
+
+    rows = [
+        row(f"all {figures['digits']} digits", lambda s: f"**{s['accuracy']:.2%}**"),
+        row("rejected as not a digit", lambda s: str(s["rejected"])),
+        row("read as several digits or none", lambda s: str(s["not_one_digit"])),
+        row("right if nothing were rejected", lambda s: f"{s['accuracy_if_none_rejected']:.2%}"),
+    ]
+    rows += [
+        row(f"digit {d}", lambda s, d=d: f"{s['per_digit'][d]:.2%}")
+        for d in summaries[0]["per_digit"]
+    ]
+    rows += [
+        row(f"writer {w}", lambda s, w=w: f"{s['per_writer'][w]:.2%}")
+        for w in summaries[0]["per_writer"]
+    ]
+    rows += [
+        row(f"{name} ({style['count']})", lambda s, n=name: f"{s['styles'][n]['accuracy']:.2%}")
+        for name, style in summaries[0]["styles"].items()
+    ]
+    notes = [
+        f"{path} path: worst writer {s['worst_writer']} "
+        f"({s['per_writer'][s['worst_writer']]:.2%}); top confusions: "
+        + ", ".join(f"{c} ({n})" for c, n in s["confusions"])
+        for path, s in zip(paths, summaries, strict=True)
+    ]
+    by_path = figures["paths"]
+    headline = []
+    if STROKES in by_path:
+        stroke = by_path[STROKES]
+        headline += [
+            Headline("writers 31-44, stroke path", stroke["accuracy"], bar="pen: stroke path"),
+            Headline(
+                f"worst writer ({stroke['worst_writer']}), stroke path",
+                stroke["per_writer"][stroke["worst_writer"]],
+                bar="pen: worst writer",
+            ),
+        ]
+    if IMAGE in by_path:
+        headline.append(
+            Headline("writers 31-44, image path", by_path[IMAGE]["accuracy"], bar="pen: image path")
+        )
+    if THIN in by_path:
+        headline.append(
+            Headline("writers 31-44, thin pen", by_path[THIN]["accuracy"], bar="pen: thin-pen path")
+        )
+    return Result(
+        name="pen",
+        title=TITLE,
+        command=f"{PROG} --errors artifacts/evaluation/pen-errors.png --publish",
+        intro=__doc__.split("\n\n", 1)[1],
+        tables=[Table(["", *(f"{p} path" for p in paths)], rows)],
+        notes=notes,
+        headline=headline,
+        figures=figures,
+    )
 
 
 def contact_sheet(readings: list[Reading], labels: np.ndarray, columns: int = 16) -> Image.Image:
@@ -202,55 +273,7 @@ def contact_sheet(readings: list[Reading], labels: np.ndarray, columns: int = 16
     return sheet
 
 
-def table(results: dict) -> str:
-    paths = list(results["paths"])
-    summaries = [results["paths"][p] for p in paths]
-    head = "| | " + " | ".join(f"{p} path" for p in paths) + " |"
-    rule = "| --- |" + " ---: |" * len(paths)
-    lines = [head, rule]
-    lines.append(
-        f"| all {results['digits']} digits | "
-        + " | ".join(f"**{s['accuracy']:.2%}**" for s in summaries)
-        + " |"
-    )
-    lines.append(
-        "| rejected as not a digit | " + " | ".join(str(s["rejected"]) for s in summaries) + " |"
-    )
-    lines.append(
-        "| read as several digits or none | "
-        + " | ".join(str(s["not_one_digit"]) for s in summaries)
-        + " |"
-    )
-    for digit in summaries[0]["per_digit"]:
-        lines.append(
-            f"| digit {digit} | "
-            + " | ".join(f"{s['per_digit'][digit]:.2%}" for s in summaries)
-            + " |"
-        )
-    for writer in summaries[0]["per_writer"]:
-        lines.append(
-            f"| writer {writer} | "
-            + " | ".join(f"{s['per_writer'][writer]:.2%}" for s in summaries)
-            + " |"
-        )
-    for name, style in summaries[0]["styles"].items():
-        lines.append(
-            f"| {name} ({style['count']}) | "
-            + " | ".join(f"{s['styles'][name]['accuracy']:.2%}" for s in summaries)
-            + " |"
-        )
-    for path, summary in zip(paths, summaries, strict=True):
-        worst = summary["worst_writer"]
-        lines.append("")
-        confusions = ", ".join(f"{c} ({n})" for c, n in summary["confusions"])
-        worst_share = summary["per_writer"][worst]
-        lines.append(
-            f"{path} path: worst writer {worst} ({worst_share:.2%}); top confusions: {confusions}"
-        )
-    return "\n".join(lines)
-
-
-def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int]]]:
+def _positions(strokes: Drawing, side: int) -> list[list[tuple[int, int]]]:
     """Pen positions in the 500-unit writing box as integer pixels of a canvas `side` across."""
     return [
         [tuple(p) for p in np.rint(stroke * side / UCI_BOX).astype(int).tolist()]
@@ -259,40 +282,26 @@ def _positions(strokes: list[np.ndarray], side: int) -> list[list[tuple[int, int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description="Accuracy on pendigits writers 31-44.")
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
-    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
+    parser = cli.parser(PROG, "Accuracy on pendigits writers 31-44.", PENDIGITS)
     parser.add_argument(
         "--path", choices=PATHS, action="append", help="only this path (repeatable)"
     )
-    parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--errors", type=Path, help="write contact sheets of the errors: PATH-stroke.png, ..."
     )
-    parser.add_argument(
-        "--card", type=Path, help="also put the table in this model card (MODEL_CARD.md)"
-    )
-    args = parser.parse_args(argv)
 
-    def body() -> None:
-        engine = Engine(args.model)
+    def measure(args) -> Result:
         samples = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
-        results, readings = evaluate(engine, samples, args.path or PATHS)
-        print(table(results))
-        if args.json:
-            atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
-        if args.card:
-            card = with_section(
-                args.card.read_text(), CARD_SECTION, f"`{PROG}`:\n\n{table(results)}"
-            )
-            atomic_write_text(args.card, card)
+        figures, readings = evaluate(cli.engine(args), samples, args.path)
         if args.errors:
             for path, found in readings.items():
                 sheet = contact_sheet(found, samples.labels)
-                target = args.errors.with_name(f"{args.errors.stem}-{path}.png")
+                name = path.replace(", ", "-").replace(" ", "-")
+                target = args.errors.with_name(f"{args.errors.stem}-{name}.png")
                 atomic_write(target, lambda tmp, s=sheet: s.save(tmp, format="PNG"))
+        return result(figures)
 
-    return run(PROG, body)
+    return cli.main(PROG, parser, measure, argv)
 
 
 if __name__ == "__main__":

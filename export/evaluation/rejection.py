@@ -2,46 +2,42 @@
 only then; and does its confidence mean something?
 
 Not digits: the held-apart UNIPEN letters (contributors never used for training or calibration),
-rows of them, and every kind of made-up shape, drawn fresh from a seed training never uses. Digits:
-MNIST's test set and the pendigits test writers (31-44). Drawings are read as the pad reads them
-(`runtime.reader.read_strokes` on mouse positions); a non-digit counts as rejected when no digit
-is read from it. The report gives rejection and false-rejection rates, accuracy on all digits and
-on the accepted ones, calibration (expected calibration error and a reliability diagram), and the
-share of wrong and of right answers the "unsure" mark catches.
+rows of them, and every kind of made-up shape, drawn fresh from a seed training never uses.
+Digits: MNIST's test set (an image, read by the image model) and the pendigits test writers
+(31-44, strokes, read by both models). Drawings are read as the pad reads them (a
+`runtime.reader.Reader` on mouse positions); a non-digit counts as rejected when no digit is
+read from it. The report gives rejection and false-rejection rates, accuracy on all digits and
+on the accepted ones, calibration (expected calibration error and a reliability diagram), and
+the share of wrong and of right answers the "unsure" mark catches.
 """
 
-import argparse
-import json
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from export.evaluation import cli
 from export.evaluation.pen import stroke_path
-from runtime.cli import run
-from runtime.engine import DEFAULT_MODEL, Engine, Prediction
+from export.evaluation.report import Headline, Result, Table
+from runtime.engine import Engine, Prediction
 from runtime.preprocess import model_batch
-from runtime.reader import Reading, read_strokes
+from runtime.reader import Reader, Reading
 from training import shapes
 from training.accuracy import share
 from training.data import load_mnist
-from training.files import atomic_write, atomic_write_text
-from training.pen import (
-    LETTERS_ENV,
-    PEN_DATA_OPTION_HELP,
-    TEST_LETTER_SOURCES,
-    TEST_WRITERS,
-    load_letters,
-    load_pendigits,
-)
+from training.files import atomic_write
+from training.pen import TEST_LETTER_SOURCES, TEST_WRITERS, load_letters, load_pendigits
+from training.sources import LETTERS, MNIST, PENDIGITS
 
 PROG = "python -m export.evaluation.rejection"
+TITLE = "Not a digit, and what the confidence means"
 SHAPE_SEED = 12345  # training draws its shapes from other seeds
 SHAPES_PER_KIND = 300
 LETTER_ROWS = 500
 MOUSE_BOX = 400  # drawings are placed as mouse positions in a box this many pixels across
 CALIBRATION_BINS = 15
-BAR_LETTERS, BAR_PEN_FALSE, BAR_MNIST_FALSE = 0.90, 0.01, 0.005
+LETTERS_KIND = "letters (held-apart writers)"
+PEN_KIND = "pendigits writers 31-44 (stroke path)"
 
 
 def as_mouse(strokes: list[np.ndarray]) -> list[np.ndarray]:
@@ -57,12 +53,12 @@ def rejected(reading: Reading) -> bool:
     return all(d.prediction.rejected for d in reading.digits)
 
 
-def non_digits(engine: Engine, letters, rng_seed: int = SHAPE_SEED) -> dict[str, dict]:
+def non_digits(reader: Reader, letters, rng_seed: int = SHAPE_SEED) -> dict[str, dict]:
     """Rejection rate of each kind of non-digit drawing."""
     rng = np.random.default_rng(rng_seed)
     kinds = {}
     held_apart = letters.of_groups(TEST_LETTER_SOURCES)
-    kinds["letters (held-apart writers)"] = held_apart.strokes
+    kinds[LETTERS_KIND] = held_apart.strokes
     for source in TEST_LETTER_SOURCES:
         kinds[f"letters from {source}"] = held_apart.of_groups([source]).strokes
     kinds["rows of 2-4 letters"] = [
@@ -75,13 +71,13 @@ def non_digits(engine: Engine, letters, rng_seed: int = SHAPE_SEED) -> dict[str,
         kinds[name] = [make(rng) for _ in range(SHAPES_PER_KIND)]
     results = {}
     for kind, drawings in kinds.items():
-        caught = [rejected(read_strokes(engine, as_mouse(d))) for d in drawings]
+        caught = [rejected(reader.read_strokes(as_mouse(d))) for d in drawings]
         results[kind] = {"drawings": len(caught), "rejected": share(caught)}
     missed = {}
     for strokes, letter in zip(held_apart.strokes, held_apart.labels, strict=True):
-        if not rejected(read_strokes(engine, as_mouse(strokes))):
+        if not rejected(reader.read_strokes(as_mouse(strokes))):
             missed[chr(letter)] = missed.get(chr(letter), 0) + 1
-    results["letters (held-apart writers)"]["most often read as digits"] = dict(
+    results[LETTERS_KIND]["most often read as digits"] = dict(
         sorted(missed.items(), key=lambda item: -item[1])[:8]
     )
     return results
@@ -156,83 +152,125 @@ def reliability_diagram(curves: dict[str, tuple[np.ndarray, np.ndarray]], path: 
 
 def evaluate(engine: Engine, mnist, pen, letters) -> tuple[dict, dict]:
     """All figures, and the (confidence, right) pairs of the reliability diagram."""
-    results = {"not digits": non_digits(engine, letters), "digits": {}}
+    reader = Reader(engine)
+    results = {"not digits": non_digits(reader, letters), "digits": {}}
     mnist_predictions = engine.predict_batch(model_batch(mnist.x_test))
-    readings = stroke_path(engine, pen.strokes)
+    readings = stroke_path(reader, pen.strokes)
     one_digit = [i for i, r in enumerate(readings) if r.single is not None]
     pen_predictions = [readings[i].single for i in one_digit]
     sets = {
         "MNIST test": (mnist_predictions, mnist.y_test),
-        "pendigits writers 31-44 (stroke path)": (pen_predictions, pen.labels[one_digit]),
+        PEN_KIND: (pen_predictions, pen.labels[one_digit]),
     }
     curves = {}
     for name, (predictions, labels) in sets.items():
         results["digits"][name] = digit_figures(predictions, labels)
         curves[name] = calibration_curve(predictions, labels)
-    results["digits"]["pendigits writers 31-44 (stroke path)"]["read_as_several_or_none"] = len(
+    pen_figures = results["digits"][PEN_KIND]
+    pen_figures["read_as_several_or_none"] = len(readings) - len(one_digit)
+    rejected_count = pen_figures["falsely_rejected"] * len(one_digit)
+    pen_figures["rejected_or_split"] = (rejected_count + len(readings) - len(one_digit)) / len(
         readings
-    ) - len(one_digit)
+    )
+    policy = engine.fused_policy if engine.stroke is not None else engine.policy
     results["policy"] = {
-        "reject_at": engine.policy.reject_at,
-        "unsure_below": engine.policy.unsure_below,
+        "image": {"reject_at": engine.policy.reject_at, "unsure_below": engine.policy.unsure_below},
+        "strokes": {"reject_at": policy.reject_at, "unsure_below": policy.unsure_below},
     }
     return results, curves
 
 
-def table(results: dict) -> str:
-    lines = ["| not a digit | drawings | rejected |", "| --- | ---: | ---: |"]
-    for kind, row in results["not digits"].items():
-        lines.append(f"| {kind} | {row['drawings']} | {row['rejected']:.1%} |")
-    missed = results["not digits"]["letters (held-apart writers)"]["most often read as digits"]
-    lines += [
-        "",
+def result(figures: dict) -> Result:
+    kinds = Table(
+        ["not a digit", "drawings", "rejected"],
+        [
+            [kind, str(row["drawings"]), f"{row['rejected']:.1%}"]
+            for kind, row in figures["not digits"].items()
+        ],
+    )
+    missed = figures["not digits"][LETTERS_KIND]["most often read as digits"]
+    digits = Table(
+        [
+            "digits",
+            "count",
+            "falsely rejected",
+            "accuracy",
+            "on accepted",
+            "ECE",
+            "unsure: wrong caught",
+            "unsure: right marked",
+        ],
+        [
+            [
+                kind,
+                str(row["digits"]),
+                f"{row['falsely_rejected']:.2%}",
+                f"{row['accuracy']:.2%}",
+                f"{row['accuracy_on_accepted']:.2%}",
+                f"{row['ece']:.3f}",
+                f"{row['unsure_catches_wrong']:.1%}",
+                f"{row['unsure_marks_right']:.1%}",
+            ]
+            for kind, row in figures["digits"].items()
+        ],
+    )
+    policy = figures["policy"]
+    pen = figures["digits"][PEN_KIND]
+    notes = [
         "Held-apart letters most often read as digits: "
         + ", ".join(f"{letter} ({count})" for letter, count in missed.items()),
+        f"Pen digits read as several digits or none: {pen['read_as_several_or_none']}.",
+        "Policy: images reject when not_digit >= {reject_at}, unsure below {unsure_below:.3f}; "
+        "strokes (both models) reject when not_digit >= {s_reject}, unsure below "
+        "{s_unsure:.3f}.".format(
+            **policy["image"],
+            s_reject=policy["strokes"]["reject_at"],
+            s_unsure=policy["strokes"]["unsure_below"],
+        ),
     ]
-    lines += [
-        "",
-        "| digits | count | falsely rejected | accuracy | on accepted | ECE "
-        "| unsure: wrong caught | unsure: right marked |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    headline = [
+        Headline(
+            "held-apart letters rejected",
+            figures["not digits"][LETTERS_KIND]["rejected"],
+            bar="rejection: held-apart letters",
+        ),
+        Headline(
+            "pen digits (writers 31-44) rejected or split",
+            pen["rejected_or_split"],
+            bar="rejection: pen digits rejected or split",
+        ),
+        Headline(
+            "MNIST test falsely rejected",
+            figures["digits"]["MNIST test"]["falsely_rejected"],
+            bar="rejection: MNIST falsely rejected",
+        ),
     ]
-    for kind, row in results["digits"].items():
-        lines.append(
-            f"| {kind} | {row['digits']} | {row['falsely_rejected']:.2%} | {row['accuracy']:.2%} "
-            f"| {row['accuracy_on_accepted']:.2%} | {row['ece']:.3f} "
-            f"| {row['unsure_catches_wrong']:.1%} | {row['unsure_marks_right']:.1%} |"
-        )
-    policy = results["policy"]
-    lines += [
-        "",
-        f"policy: reject when not_digit >= {policy['reject_at']}; "
-        f"unsure below {policy['unsure_below']:.3f}",
-    ]
-    return "\n".join(lines)
+    return Result(
+        name="rejection",
+        title=TITLE,
+        command=f"{PROG} --diagram artifacts/evaluation/reliability.png --publish",
+        intro=__doc__.split("\n\n", 1)[1],
+        tables=[kinds, digits],
+        notes=notes,
+        headline=headline,
+        figures=figures,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=PROG, description="Rejection and calibration.")
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="ONNX model")
-    parser.add_argument("--data", help="MNIST .npz or IDX folder (default: $MNIST_DATA)")
-    parser.add_argument("--pen-data", help=PEN_DATA_OPTION_HELP)
-    parser.add_argument("--letters-data", help=f"UNIPEN letters (default: ${LETTERS_ENV})")
-    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser = cli.parser(PROG, "Rejection and calibration.", MNIST, PENDIGITS, LETTERS)
     parser.add_argument("--diagram", type=Path, help="write the reliability diagram PNG here")
-    args = parser.parse_args(argv)
 
-    def body() -> None:
-        engine = Engine(args.model)
+    def measure(args) -> Result:
         mnist = load_mnist(args.data)
         pen = load_pendigits(args.pen_data).of_groups(TEST_WRITERS)
         letters = load_letters(args.letters_data)
-        results, curves = evaluate(engine, mnist, pen, letters)
-        print(table(results))
-        if args.json:
-            atomic_write_text(args.json, json.dumps(results, indent=2) + "\n")
+        figures, curves = evaluate(cli.engine(args), mnist, pen, letters)
         if args.diagram:
             atomic_write(args.diagram, lambda tmp: reliability_diagram(curves, tmp))
+        return result(figures)
 
-    return run(PROG, body)
+    return cli.main(PROG, parser, measure, argv)
 
 
 if __name__ == "__main__":
