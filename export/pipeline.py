@@ -18,10 +18,12 @@ from export.metadata import describe, with_metadata
 from runtime.engine import (
     CONTRACT,
     INPUT_NAME,
-    NOT_DIGIT_NAME,
+    LOGITS_NAME,
+    NUM_DIGITS,
     PAIRED_KEY,
     STROKE_CONTRACT,
     STROKE_MODEL_KEY,
+    TEMPERATURE_KEY,
     TRAJECTORY_INPUT_NAME,
     Model,
     Outputs,
@@ -34,7 +36,6 @@ from training.accuracy import accuracy
 from training.artifacts import REPORT_FILE, STROKE_MODEL_FILE
 from training.data import Mnist, load_mnist
 from training.dataset import PEN_DIGITS, Kind, validation
-from training.model import logits_of, set_temperature
 from training.pen import PenSamples, load_letters, load_pendigits
 
 PARITY_IMAGES = 1000
@@ -98,8 +99,8 @@ def load_sources(
 
 
 def rejects(model: keras.Model) -> bool:
-    """Whether the model has the "not a digit" output, and so needs pen data to calibrate."""
-    return NOT_DIGIT_NAME in model.output
+    """Whether the model has the "not a digit" class, and so needs pen data to calibrate."""
+    return model.output[LOGITS_NAME].shape[-1] > NUM_DIGITS
 
 
 def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSettings) -> Exported:
@@ -128,7 +129,11 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
     with tempfile.TemporaryDirectory() as staging:
         for precision in PRECISIONS:
             extra = settings.as_metadata() if precision == "int8" else {}
-            tags = {**describe(CONTRACT, **common, precision=precision), **extra}
+            tags = {
+                **describe(CONTRACT, **common, precision=precision),
+                **extra,
+                TEMPERATURE_KEY: f"{temperature['image']:.4g}",
+            }
             if stroke is not None:
                 tags[STROKE_MODEL_KEY] = model_file("strokes", precision)
             proto, reader, image_accuracy[precision] = _finished_image(
@@ -136,7 +141,6 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
                 x_test,
                 sources.mnist.y_test,
                 development,
-                temperature["image"],
                 Path(staging),
             )
             models[model_file("digits", precision)] = proto
@@ -148,13 +152,13 @@ def export_models(keras_path: Path, sources: Sources, settings: quantize.QuantSe
                         precision=precision,
                     ),
                     **extra,
+                    TEMPERATURE_KEY: f"{temperature['stroke']:.4g}",
                     PAIRED_KEY: _sha256(proto),
                 }
                 stroke_proto, stroke_accuracy[precision] = _finished_stroke(
                     with_metadata(onnx_models["stroke"][0][precision], stroke_tags),
                     reader,
                     development,
-                    temperature["stroke"],
                     Path(staging),
                 )
                 models[model_file("strokes", precision)] = stroke_proto
@@ -174,13 +178,13 @@ def metadata_of(model: onnx.ModelProto) -> dict[str, str]:
 def _onnx_pair(
     model: keras.Model, parity_inputs: np.ndarray, calibration: np.ndarray, settings
 ) -> tuple[dict[str, onnx.ModelProto], float]:
-    """({"fp32": model, "int8": model}, parity) of a Keras model whose temperature is set."""
+    """({"fp32": model, "int8": model}, parity) of a Keras model."""
     fp32 = keras_to_onnx(model)
     parity = check_parity(model, fp32, parity_inputs)
     return {"fp32": fp32, "int8": quantize.quantize_int8(fp32, calibration, settings)}, parity
 
 
-def _finished_image(proto, x_test, y_test, development, temperature, staging: Path):
+def _finished_image(proto, x_test, y_test, development, staging: Path):
     """The image model with its results: its MNIST test accuracy through the runtime's own
     engine (the gate measures what the pad will run) and its policy, calibrated on the
     development data. Also the model as the runtime reads it, for the fusion's calibration."""
@@ -190,14 +194,13 @@ def _finished_image(proto, x_test, y_test, development, temperature, staging: Pa
     calibration = calibrate(outputs, {kind: k.labels for kind, k in development.items()})
     results = {
         "test_accuracy": f"{test_accuracy:.4f}",
-        "temperature": f"{temperature:.4g}",
         **calibration.policy.as_metadata(),
         "calibration": _figures_json(calibration),
     }
     return with_metadata(proto, {**metadata_of(proto), **results}), model, test_accuracy
 
 
-def _finished_stroke(proto, image: Model, development, temperature, staging: Path):
+def _finished_stroke(proto, image: Model, development, staging: Path):
     """The stroke model with the fusion fitted on the drawings both models read, and the policy
     of the combination; and the stroke model's own accuracy on the validation writers."""
     model = _staged(proto, staging, TRAJECTORY_INPUT_NAME, TRAJECTORY_SHAPE, STROKE_CONTRACT)
@@ -212,7 +215,6 @@ def _finished_stroke(proto, image: Model, development, temperature, staging: Pat
     calibration = calibrate(fused, labels)
     own = accuracy(stroke_outputs[PEN_DIGITS][0], labels[PEN_DIGITS])
     results = {
-        "temperature": f"{temperature:.4g}",
         "validation_writers_accuracy": f"{own:.4f}",
         **fusion.as_metadata(),
         **calibration.policy.as_metadata(FUSED),
@@ -233,11 +235,9 @@ def _fit_temperature(model: keras.Model, development: dict[str, Kind], inputs) -
     kinds = [k for k in development.values() if inputs(k) is not None]
     x = np.concatenate([inputs(k) for k in kinds])
     labels = np.concatenate([k.labels for k in kinds])
-    logits = logits_of(model).predict(x, batch_size=1024, verbose=0)
+    logits = model.predict(x, batch_size=1024, verbose=0)[LOGITS_NAME]
     keep = labels < logits.shape[1]
-    temperature = fit_temperature(logits[keep], labels[keep])
-    set_temperature(model, temperature)
-    return temperature
+    return fit_temperature(logits[keep], labels[keep])
 
 
 def _image_inputs(kind: Kind) -> np.ndarray:

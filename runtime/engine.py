@@ -25,9 +25,10 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "digits.int8.onnx"
 INPUT_NAME = "image"
 TRAJECTORY_INPUT_NAME = "trajectory"  # the stroke model's input (see runtime.trajectory)
-OUTPUT_NAME = "probabilities"  # [N, 10]: how likely each digit is, if it is a digit
-NOT_DIGIT_NAME = "not_digit"  # [N], optional: how likely the drawing is no digit at all
+# [N, 10] or [N, 11]: a score per digit, and in a model that can say it, for "not a digit"
+LOGITS_NAME = "logits"
 EMBEDDING_NAME = "embedding"  # [N, ...], optional: the last hidden layer, for writer profiles
+TEMPERATURE_KEY = "temperature"  # the logits are divided by this before the softmax
 LABELS = tuple(str(digit) for digit in range(10))
 NUM_DIGITS = len(LABELS)
 STROKE_MODEL_KEY = "stroke_model"  # the image model's: its stroke model's file, beside it
@@ -65,8 +66,9 @@ class Prediction:
 
 @dataclass(frozen=True)
 class Outputs:
-    """What one model says of a batch: digit probabilities [N, 10], not_digit [N] (None if the
-    model has no such output), the embedding [N, D] (None if it has none)."""
+    """What one model says of a batch: the probabilities of the ten digits if the drawing is a
+    digit [N, 10], the probability that it is none, not_digit [N] (None if the model has no such
+    class), the embedding [N, D] (None if it has none)."""
 
     probabilities: np.ndarray
     not_digit: np.ndarray | None
@@ -153,6 +155,7 @@ class Model:
         self.metadata = dict(self.session.get_modelmeta().custom_metadata_map)
         self._output_names = self._check_signature()
         self._check_contract(contract)
+        self.temperature = _temperature(self.metadata)
         # onnxruntime plans and allocates on its first run (about 40 ms here): done now, the
         # first stroke is read as quickly as the rest. (What it answers is judged per reading.)
         blank = np.zeros((1, *self.input_shape), np.float32)
@@ -162,18 +165,24 @@ class Model:
         """The model's outputs for a batch. Output that is not a number is the model's fault."""
         batch = np.asarray(batch, dtype=np.float32).reshape(-1, *self.input_shape)
         found = self.session.run(self._output_names, {self.input_name: batch})
-        results = dict(zip(self._output_names, found, strict=True))
-        if not all(np.isfinite(result).all() for result in results.values()):
+        logits = found[0]
+        if not np.isfinite(logits).all():
             raise ModelError(f"{self.path.name} gave an output that is not a number")
-        embedding = results.get(EMBEDDING_NAME)
+        scaled = logits / self.temperature
+        scaled -= scaled.max(axis=1, keepdims=True)
+        every = np.exp(scaled)
+        digits = every[:, :NUM_DIGITS]
+        not_digit = None
+        if logits.shape[1] > NUM_DIGITS:
+            not_digit = every[:, NUM_DIGITS] / every.sum(axis=1)
         return Outputs(
-            results[OUTPUT_NAME],
-            results.get(NOT_DIGIT_NAME),
-            None if embedding is None else embedding.reshape(len(batch), -1),
+            digits / digits.sum(axis=1, keepdims=True),
+            not_digit,
+            found[1].reshape(len(batch), -1) if len(found) > 1 else None,
         )
 
     def _check_signature(self) -> list[str]:
-        """The outputs to fetch: `probabilities`, and `not_digit` and `embedding` if present."""
+        """The outputs to fetch: `logits`, and `embedding` if the model has it."""
         inputs, outputs = self.session.get_inputs(), self.session.get_outputs()
         if [_signature(arg) for arg in inputs] != [(self.input_name, list(self.input_shape))]:
             shape = ", ".join(map(str, self.input_shape))
@@ -182,15 +191,16 @@ class Model:
                 f"'{self.input_name}' float [N, {shape}], got {_describe(inputs)}"
             )
         found = {name: shape for name, shape in map(_signature, outputs)}
-        digits_ok = found.get(OUTPUT_NAME) == [NUM_DIGITS]
-        others = set(found) - {OUTPUT_NAME, EMBEDDING_NAME}
-        if not digits_ok or others - {NOT_DIGIT_NAME} or found.get(NOT_DIGIT_NAME, []) != []:
+        if found.get(LOGITS_NAME) not in ([NUM_DIGITS], [NUM_DIGITS + 1]) or set(found) - {
+            LOGITS_NAME,
+            EMBEDDING_NAME,
+        }:
             raise ModelError(
                 f"{self.path.name} is not a digits model: expected an output "
-                f"'{OUTPUT_NAME}' float [N, 10] (and optionally '{NOT_DIGIT_NAME}' float [N]), "
+                f"'{LOGITS_NAME}' float [N, 10] or [N, 11] (and optionally '{EMBEDDING_NAME}'), "
                 f"got {_describe(outputs)}"
             )
-        return [name for name in (OUTPUT_NAME, NOT_DIGIT_NAME, EMBEDDING_NAME) if name in found]
+        return [name for name in (LOGITS_NAME, EMBEDDING_NAME) if name in found]
 
     def _check_contract(self, contract: dict) -> None:
         wrong = {
@@ -291,6 +301,19 @@ def _partner(image: Model) -> Model:
             "export both together with digits-export"
         )
     return stroke
+
+
+def _temperature(metadata: dict[str, str]) -> float:
+    """The model's softmax temperature (1 if it has none); not a positive number: an error."""
+    try:
+        value = float(metadata.get(TEMPERATURE_KEY, "1"))
+    except ValueError:
+        value = float("nan")
+    if not (np.isfinite(value) and value > 0):
+        raise ModelError(
+            f"the model's {TEMPERATURE_KEY} is {metadata[TEMPERATURE_KEY]!r}, not a positive number"
+        )
+    return value
 
 
 def _signature(arg) -> tuple[str, list]:

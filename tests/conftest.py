@@ -17,8 +17,7 @@ from runtime.canvas import Canvas
 from runtime.engine import (
     CONTRACT,
     INPUT_NAME,
-    NOT_DIGIT_NAME,
-    OUTPUT_NAME,
+    LOGITS_NAME,
     PAIRED_KEY,
     STROKE_CONTRACT,
     STROKE_MODEL_KEY,
@@ -78,22 +77,29 @@ def build_linear_model(
     input_name: str = INPUT_NAME,
     input_shape: tuple[int, ...] = (28, 28, 1),
 ) -> Path:
-    """An ONNX model softmax(flatten(input) @ weights) with the digits signature and metadata
-    (an image model, or with `input_name` and `input_shape` a stroke model); with `not_digit`,
-    also that constant as the "not a digit" output; with `output`, a constant [10] vector as
-    the probabilities instead (to feed the runtime what a broken model would)."""
+    """An ONNX model with logits flatten(input) @ weights, the digits signature and metadata (an
+    image model, or with `input_name` and `input_shape` a stroke model); with `not_digit`, an
+    eleventh logit of that constant value for "not a digit"; with `output`, constant logits
+    instead (to feed the runtime what a broken model would)."""
     nodes = [
         helper.make_node("Reshape", [input_name, "flat_shape"], ["flat"]),
-        helper.make_node("MatMul", ["flat", "weights"], ["logits"]),
+        helper.make_node("MatMul", ["flat", "weights"], ["scores"]),
+        helper.make_node("Mul", ["scores", "zero"], ["zeros"]),
     ]
     if output is None:
-        nodes.append(helper.make_node("Softmax", ["logits"], [OUTPUT_NAME], axis=-1))
+        nodes.append(helper.make_node("Identity", ["scores"], ["digit_logits"]))
     else:
+        nodes.append(helper.make_node("Add", ["zeros", "constant"], ["digit_logits"]))
+    classes = 10
+    if not_digit is None:
+        nodes.append(helper.make_node("Identity", ["digit_logits"], [LOGITS_NAME]))
+    else:
+        classes = 11
         nodes += [
-            helper.make_node("Mul", ["logits", "zero"], ["nothing"]),
-            helper.make_node("Add", ["nothing", "constant"], [OUTPUT_NAME]),
+            helper.make_node("Slice", ["zeros", "first", "one_column", "one_column"], ["column"]),
+            helper.make_node("Add", ["column", "not_digit_value"], ["eleventh"]),
+            helper.make_node("Concat", ["digit_logits", "eleventh"], [LOGITS_NAME], axis=1),
         ]
-    outputs = [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])]
     constants = [
         numpy_helper.from_array(
             np.array([-1, int(np.prod(input_shape))], dtype=np.int64), "flat_shape"
@@ -107,19 +113,11 @@ def build_linear_model(
         numpy_helper.from_array(np.array([1], dtype=np.int64), "one_column"),
         numpy_helper.from_array(np.array([not_digit or 0.0], np.float32), "not_digit_value"),
     ]
-    if not_digit is not None:
-        nodes += [
-            helper.make_node("Slice", ["logits", "first", "one_column", "one_column"], ["column"]),
-            helper.make_node("Mul", ["column", "zero"], ["zeros"]),
-            helper.make_node("Add", ["zeros", "not_digit_value"], ["odds"]),
-            helper.make_node("Squeeze", ["odds", "one_column"], [NOT_DIGIT_NAME]),
-        ]
-        outputs.append(helper.make_tensor_value_info(NOT_DIGIT_NAME, TensorProto.FLOAT, ["N"]))
     graph = helper.make_graph(
         nodes,
         "linear_digits",
         [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, ["N", *input_shape])],
-        outputs,
+        [helper.make_tensor_value_info(LOGITS_NAME, TensorProto.FLOAT, ["N", classes])],
         constants,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -147,13 +145,13 @@ def build_model_pair(
 ) -> Path:
     """A tiny image model and the stroke model it names, as export pairs them (or, with
     `paired` False, a stroke model calibrated with another image model); the image model's
-    path. Both have a "not a digit" output."""
+    path. Both have a "not a digit" class, its logit a constant."""
     rng = np.random.default_rng(1)
     image = build_linear_model(
         folder / "digits.int8.onnx",
         rng.normal(0, 0.1, (784, 10)),
         {**CONTRACT, STROKE_MODEL_KEY: "strokes.int8.onnx", REJECT_KEY: "0.5"},
-        not_digit=0.2,
+        not_digit=0.0,
     )
     sha = hashlib.sha256(image.read_bytes() if paired else b"another model").hexdigest()
     fusion = {**Fusion(0.8, 1.0).as_metadata(), **Policy(0.5, 0.6).as_metadata(FUSED)}
@@ -161,7 +159,7 @@ def build_model_pair(
         folder / "strokes.int8.onnx",
         rng.normal(0, 0.1, (64 * 7, 10)),
         {**STROKE_CONTRACT, PAIRED_KEY: sha, **fusion, **(stroke_metadata or {})},
-        not_digit=0.3,
+        not_digit=0.5,
         input_name=TRAJECTORY_INPUT_NAME,
         input_shape=(64, 7),
     )

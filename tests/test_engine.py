@@ -11,7 +11,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from runtime import engine as engine_module
 from runtime import predict
-from runtime.engine import CONTRACT, DEFAULT_MODEL, INPUT_NAME, OUTPUT_NAME, Engine, ModelError
+from runtime.engine import CONTRACT, DEFAULT_MODEL, INPUT_NAME, LOGITS_NAME, Engine, ModelError
 
 
 def test_default_model_path_is_inside_the_runtime_folder():
@@ -60,10 +60,10 @@ def constant_model(path, inputs: list[tuple[str, int, list]]):
     constant `probabilities` output: to try the engine's signature check."""
     value = numpy_helper.from_array(np.full((1, 10), 0.1, np.float32))
     graph = helper.make_graph(
-        [helper.make_node("Constant", [], [OUTPUT_NAME], value=value)],
+        [helper.make_node("Constant", [], [LOGITS_NAME], value=value)],
         "constant",
         [helper.make_tensor_value_info(name, kind, shape) for name, kind, shape in inputs],
-        [helper.make_tensor_value_info(OUTPUT_NAME, TensorProto.FLOAT, ["N", 10])],
+        [helper.make_tensor_value_info(LOGITS_NAME, TensorProto.FLOAT, ["N", 10])],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     helper.set_model_props(model, dict(CONTRACT))
@@ -102,7 +102,7 @@ BAD_MODELS = {
     "missing": (lambda p: p / "absent.onnx", "not found"),
     "corrupt": (corrupt, ": [ONNXRuntimeError] : 7 : INVALID_PROTOBUF : "),
     "truncated": (truncated, "cannot load model"),
-    "wrong-output": (wrong_output_size, "expected an output 'probabilities'"),
+    "wrong-output": (wrong_output_size, "expected an output 'logits' float [N, 10] or [N, 11]"),
     "no-metadata": (
         no_metadata,
         "not exported for this runtime's preprocessing (input_polarity=None, input_range=None,",
@@ -197,5 +197,20 @@ def test_drawings_with_trajectories_are_read_by_both_models_combined(tmp_path):
     for prediction, row in zip(fused, expected, strict=True):
         assert prediction.not_digit == pytest.approx(row[10], rel=1e-5)
         np.testing.assert_allclose(prediction.probabilities, row[:10] / row[:10].sum(), rtol=1e-5)
-    assert [p.not_digit for p in alone] == pytest.approx([0.2] * 3)
     assert all(p.rejected == (p.not_digit >= 0.5) for p in fused)
+    assert all(p.rejected == (p.not_digit >= 0.5) for p in alone)
+
+
+def test_the_softmax_divides_the_logits_by_the_model_s_temperature(tmp_path):
+    weights = np.random.default_rng(2).normal(0, 1, (784, 10))
+    plain = Engine(build_linear_model(tmp_path / "a.onnx", weights, dict(CONTRACT)))
+    warm = build_linear_model(tmp_path / "b.onnx", weights, {**CONTRACT, "temperature": "2"})
+    image = np.random.default_rng(3).random((1, 28, 28))
+    logits = plain.image.session.run(
+        None, {INPUT_NAME: image.reshape(1, 28, 28, 1).astype(np.float32)}
+    )[0]
+    expected = np.exp(logits / 2) / np.exp(logits / 2).sum()
+    np.testing.assert_allclose(Engine(warm).probabilities(image), expected, rtol=1e-5)
+    bad = build_linear_model(tmp_path / "c.onnx", weights, {**CONTRACT, "temperature": "0"})
+    with pytest.raises(ModelError, match="temperature is '0', not a positive number"):
+        Engine(bad)

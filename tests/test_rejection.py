@@ -43,8 +43,11 @@ def test_a_malformed_threshold_is_a_model_error_naming_the_key(value):
     [(0.9, "0.5", True), (0.3, "0.5", False), (0.9, None, False)],
 )
 def test_the_engine_applies_its_models_policy(tmp_path, not_digit, threshold, rejected):
+    """Ten digit logits of 0 and an eleventh of log(10 p / (1 - p)): "not a digit" at p."""
     metadata = dict(CONTRACT) | ({REJECT_KEY: threshold} if threshold else {})
-    model = build_linear_model(tmp_path / "m.onnx", WEIGHTS, metadata, not_digit=not_digit)
+    eleventh = float(np.log(10 * not_digit / (1 - not_digit)))
+    flat = np.zeros((784, 10))
+    model = build_linear_model(tmp_path / "m.onnx", flat, metadata, not_digit=eleventh)
     (prediction,) = Engine(model).predict_batch(np.random.default_rng(0).random((1, 28, 28)))
     assert prediction.not_digit == pytest.approx(not_digit)
     assert prediction.rejected is rejected

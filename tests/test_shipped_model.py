@@ -55,6 +55,44 @@ def test_continental_and_plain_digits_are_read(reader, strokes, digit):
     assert not reading.single.rejected and not reading.single.unsure
 
 
+@pytest.mark.parametrize(
+    ("strokes", "digit"),
+    [(drawings.VERTICAL_SLASH_ZERO, 0), (drawings.OPEN_FOUR, 4), (drawings.LONG_FLAG_ONE, 1)],
+    ids=["vertical-slash 0", "open 4", "long-flag 1"],
+)
+def test_styles_a_picture_alone_reads_poorly_are_read_from_their_strokes(reader, strokes, digit):
+    assert reader.engine.stroke is not None  # both models read them
+    reading = read(reader, strokes)
+    assert reading.number == str(digit) and not reading.single.rejected
+
+
+CLEAN = [drawings.ZERO, drawings.ONE, drawings.TWO, drawings.SIX, drawings.SEVEN]
+
+
+def test_both_models_and_the_image_model_alone_agree_on_clean_digits(reader, engine):
+    alone = Reader(Engine(engine.path, strokes=False))
+    for strokes in CLEAN:
+        both, image = read(reader, strokes), read(alone, strokes)
+        assert both.number == image.number
+        assert both.single.probabilities != image.single.probabilities  # not the same reading
+
+
+def test_stroke_answers_carry_the_probabilities_of_both_models(reader, engine, capsys, monkeypatch):
+    import io
+
+    from runtime import predict
+
+    seven = [[[round(x * 100), round(y * 100)] for x, y in stroke] for stroke in drawings.SEVEN]
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps({"strokes": seven}) + "\n"))
+    assert predict.main(["--strokes", "-"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    strokes = [np.array(stroke, float) for stroke in seven]
+    expected = reader.read_strokes(strokes).as_json()
+    image_alone = Reader(Engine(engine.path, strokes=False)).read_strokes(strokes).as_json()
+    assert printed["probabilities"] == expected["probabilities"] != image_alone["probabilities"]
+    assert printed["digit"] == 7
+
+
 @pytest.mark.parametrize("strokes", [drawings.LETTER_H, drawings.SMILEY], ids=["H", "smiley"])
 def test_a_letter_and_a_smiley_are_not_digits(reader, strokes):
     reading = read(reader, strokes)

@@ -19,12 +19,12 @@ def build_report(
     config: TrainConfig, sources: list, data: TrainingSet, result: TrainResult
 ) -> dict:
     """`sources` are the loaded data sets (MNIST, pen digits, letters; None if not used)."""
-    predicted = result.test_probabilities.argmax(axis=1)
+    predicted = result.test_scores.argmax(axis=1)
     confusion = _confusion(result.test_labels, predicted)
     per_class = np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
     return {
         "architecture": config.architecture,
-        "test_accuracy": accuracy(result.test_probabilities, result.test_labels),
+        "test_accuracy": accuracy(result.test_scores, result.test_labels),
         "test_images": len(result.test_labels),
         "per_class_accuracy": {str(d): round(float(a), 5) for d, a in enumerate(per_class)},
         "confusion_matrix": confusion.tolist(),

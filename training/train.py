@@ -8,7 +8,7 @@ import keras
 import numpy as np
 
 from runtime import cli
-from runtime.engine import NUM_DIGITS, OUTPUT_NAME
+from runtime.engine import LOGITS_NAME, NUM_DIGITS
 from runtime.preprocess import model_batch
 from training.accuracy import accuracy
 from training.augment import Augmentation, TrainingAugmentation
@@ -118,7 +118,7 @@ class Fitted:
 class TrainResult:
     image: Fitted
     stroke: Fitted | None
-    test_probabilities: np.ndarray  # MNIST test set, the ten digits, by the image model
+    test_scores: np.ndarray  # MNIST test set: the image model's logits of the ten digits
     test_labels: np.ndarray
 
 
@@ -135,7 +135,7 @@ def train(config: TrainConfig, data: TrainingSet, x_test: np.ndarray, y_test: np
         (config.epochs, config.batch_size, config.learning_rate),
         augmentation,
     )
-    probabilities = image.model.predict(model_batch(x_test), batch_size=1024, verbose=0)
+    logits = image.model.predict(model_batch(x_test), batch_size=1024, verbose=0)[LOGITS_NAME]
     stroke = None
     strokes = data.trajectories("train")
     if len(strokes.y) and config.stroke.epochs:
@@ -148,7 +148,7 @@ def train(config: TrainConfig, data: TrainingSet, x_test: np.ndarray, y_test: np
             config,
             (settings.epochs, settings.batch_size, settings.learning_rate),
         )
-    return TrainResult(image, stroke, probabilities[OUTPUT_NAME], y_test)
+    return TrainResult(image, stroke, logits[:, :NUM_DIGITS], y_test)
 
 
 def fit(

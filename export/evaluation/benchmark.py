@@ -49,7 +49,7 @@ def measure(args) -> Result:
     from export.evaluation.latency import Variant, measure, measure_files
     from export.pipeline import export_models, load_keras, load_sources, model_file
     from export.quantize import QuantSettings
-    from runtime.engine import OUTPUT_NAME, Engine
+    from runtime.engine import LOGITS_NAME, NUM_DIGITS, Engine
     from runtime.preprocess import model_batch
 
     def sources(keras_path: Path):
@@ -117,7 +117,8 @@ def measure(args) -> Result:
             )
             sizes.setdefault(name, variant.path.stat().st_size)
     for name in keras_runs:
-        scores[name] = keras_model.predict(x_test, batch_size=256, verbose=0)[OUTPUT_NAME]
+        logits = keras_model.predict(x_test, batch_size=256, verbose=0)[LOGITS_NAME]
+        scores[name] = logits[:, :NUM_DIGITS]
         sizes[name] = args.keras_model.stat().st_size
     baseline = latencies[BASELINE_ROW].single_median_us
     rows = [
