@@ -15,7 +15,7 @@ if not __package__:  # run as a script (python path/to/runtime...): import the f
     _folder = Path(__file__).resolve().parent
     sys.path[:] = [str(_folder.parent), *(p for p in sys.path if Path(p).resolve() != _folder)]
 
-from runtime import canvas, pad
+from runtime import canvas, pad, profile
 from runtime.cli import run
 from runtime.engine import DEFAULT_MODEL, Engine
 
@@ -29,9 +29,23 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
 
     def body() -> None:
-        engine = Engine(args.model)
+        engine = Engine(args.model, strokes=not args.no_strokes)
+        writer, path = None, None
+        if not args.no_profile:
+            path = args.profile or profile.default_path()
+            loaded = profile.load(path, engine.model_id)
+            if loaded.message:
+                print(f"{PROG}: {loaded.message}", file=sys.stderr)
+            writer = loaded.profile
         emit = _print_event if args.print_predictions else None
-        pad.run(engine, window_size=args.size, brush_fraction=args.brush, emit=emit)
+        pad.run(
+            engine,
+            window_size=args.size,
+            brush_fraction=args.brush,
+            emit=emit,
+            profile=writer,
+            profile_path=path,
+        )
 
     return run(PROG, body)
 
@@ -56,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
         metavar="WxH",
         help="initial window size in pixels (default: {}x{})".format(*pad.WINDOW_SIZE),
     )
+    parser.add_argument("--no-strokes", action="store_true", help="read with the image model alone")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="the writer's profile, what the pad learns of them (default: "
+        f"{profile.default_path()})",
+    )
+    parser.add_argument("--no-profile", action="store_true", help="learn nothing, use no profile")
     parser.add_argument(
         "--print-predictions",
         action="store_true",

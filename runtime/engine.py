@@ -19,6 +19,7 @@ import onnxruntime as ort
 from runtime import preprocess, trajectory
 from runtime.errors import ModelError
 from runtime.fusion import Fusion
+from runtime.profile import Profile
 from runtime.rejection import FUSED, Policy
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
@@ -231,11 +232,14 @@ class Engine:
             self.fused_policy = Policy.from_metadata(self.stroke.metadata, FUSED)
 
     def predict_batch(
-        self, images: np.ndarray, trajectories: np.ndarray | None = None
+        self,
+        images: np.ndarray,
+        trajectories: np.ndarray | None = None,
+        profile: Profile | None = None,
     ) -> list[Prediction]:
         """Read a batch of preprocessed 28x28 images (see `preprocess.to_model_input`), and with
         the same drawings' `trajectories` (see `runtime.trajectory`) both models combined."""
-        return self.decide(self.read(images, trajectories))
+        return self.decide(self.read(images, trajectories), profile)
 
     def read(self, images: np.ndarray, trajectories: np.ndarray | None = None) -> Readout:
         """The models' raw outputs for a batch: one inference call per model; the stroke model
@@ -247,9 +251,10 @@ class Engine:
             stroke = self.stroke.run(trajectories)
         return Readout(image, stroke, (time.perf_counter() - started) * 1000)
 
-    def decide(self, readout: Readout) -> list[Prediction]:
+    def decide(self, readout: Readout, profile: Profile | None = None) -> list[Prediction]:
         """What each drawing reads as: the image model's answer, or where the stroke model read
-        too, the combination of both (`runtime.fusion`), each under its own policy."""
+        too, the combination of both (`runtime.fusion`), each under its own policy; with a
+        writer's `profile`, tilted toward their writing (`runtime.profile`)."""
         image, stroke = readout.image, readout.stroke
         probabilities, not_digit, policy = image.probabilities, image.not_digit, self.policy
         if stroke is not None:
@@ -257,6 +262,8 @@ class Engine:
                 (image.probabilities, image.not_digit), (stroke.probabilities, stroke.not_digit)
             )
             policy = self.fused_policy
+        if profile is not None and image.embedding is not None:
+            probabilities = profile.adapt(probabilities, image.embedding)
         predictions = []
         for index, row in enumerate(probabilities):
             digit = int(np.argmax(row))
@@ -280,6 +287,11 @@ class Engine:
         batch of 28x28 images in [0, 1]."""
         found = self.image.run(images)
         return found.probabilities, found.not_digit
+
+    @property
+    def model_id(self) -> str:
+        """The image model's sha256: what a writer's profile is made with."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
     def probabilities(self, images: np.ndarray) -> np.ndarray:
         """The image model's class probabilities [N, 10] for a batch of 28x28 images."""

@@ -96,6 +96,17 @@ def parse_strokes(text: str) -> list[np.ndarray]:
     return parsed
 
 
+def parse_label(text: str) -> int | None:
+    """The digit a stroke line says it is (`"label": d`), or None when it says none."""
+    document = json.loads(text)
+    if "label" not in document:
+        return None
+    label = document["label"]
+    if not (isinstance(label, int) and not isinstance(label, bool) and 0 <= label <= 9):
+        raise InputError('"label" must be a digit, 0 to 9')
+    return label
+
+
 def _is_point(point) -> bool:
     return (
         isinstance(point, list)

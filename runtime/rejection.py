@@ -17,6 +17,12 @@ REJECT_KEY = "reject_not_digit_at"  # reject when the model's not_digit output i
 UNSURE_KEY = "unsure_below"  # mark a digit unsure when its probability is below this
 DEFAULT_UNSURE_BELOW = 0.6
 FUSED = "fused_"  # the prefix of the combined readings' thresholds
+# A part in a line of at least two confident digits is "not a digit" only when the model is this
+# sure of it: among digits, a digit is far likelier than a letter. Chosen with the lattice's
+# costs on numbers of the validation writers, with validation letters among them
+# (scripts/choose_line_costs.py): flat from 0.8 to 0.95 (within 0.1 point), the most lenient of
+# the best taken.
+IN_A_LINE = 0.9
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,11 @@ class Policy:
         if self.reject_at is not None:
             entries[prefix + REJECT_KEY] = f"{self.reject_at:.6g}"
         return entries
+
+
+def rejects_in_a_line(not_digit: float | None) -> bool:
+    """Whether a part among confident digits is still "not a digit" (see IN_A_LINE)."""
+    return not_digit is not None and not_digit >= IN_A_LINE
 
 
 def _threshold(metadata: Mapping[str, str], key: str) -> float | None:

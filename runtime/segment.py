@@ -26,6 +26,7 @@ SHORT = 0.4  # a piece shorter than this share of the line height that overlaps 
 ATTACH = 0.25  # ...joins the nearest digit if it is at most this share of the line height away
 TOUCH = 0.1  # strokes this close (share of the taller one's height) belong to one digit
 FRAME_FILL = 0.5  # a component enclosing others, with less of its box inked than this, is a frame
+FRAME_CORNER = 0.1  # ...if it has ink this near (a share of its side) each corner of its box
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,8 @@ def components(ink_mask: np.ndarray) -> Components:
 
 
 def without_frames(found: Components) -> list[int]:
-    """The components to read: all but frames, hollow pieces drawn around the others. What a
+    """The components to read: all but frames, hollow pieces drawn around the others with ink
+    in every corner of their box (a box on a form; a 0 written round a loop has none). What a
     frame holds is writing, not a speck: a thin 3 around a pen tap is still a digit."""
     keep = []
     for i, box in enumerate(found.boxes):
@@ -315,6 +317,22 @@ def without_frames(found: Components) -> list[int]:
             for j, other in enumerate(found.boxes)
         )
         hollow = found.areas[i] < FRAME_FILL * box.width * box.height
-        if not (encloses and hollow):
+        if not (encloses and hollow and _cornered(found.labels == i + 1, box)):
             keep.append(i)
     return keep
+
+
+def _cornered(mask: np.ndarray, box: Box) -> bool:
+    """Whether the piece has ink near each corner of its box (within FRAME_CORNER of its
+    sides): a rectangle does, a ring or a loop does not."""
+    top, bottom, left, right = int(box.top), int(box.bottom), int(box.left), int(box.right)
+    piece = mask[top:bottom, left:right]
+    reach_y = max(1, round(FRAME_CORNER * piece.shape[0]))
+    reach_x = max(1, round(FRAME_CORNER * piece.shape[1]))
+    corners = (
+        piece[:reach_y, :reach_x],
+        piece[:reach_y, -reach_x:],
+        piece[-reach_y:, :reach_x],
+        piece[-reach_y:, -reach_x:],
+    )
+    return all(corner.any() for corner in corners)

@@ -4,6 +4,7 @@ import errno
 import hashlib
 import itertools
 import os
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -32,6 +33,8 @@ MNIST_URL = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.n
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+# The pad keeps a writer's profile in their data folder: tests never touch a real user's.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="digits-tests-")
 
 
 @pytest.fixture(scope="session")

@@ -89,7 +89,7 @@ def test_standard_input_takes_one_drawing_a_line_and_reports_each_bad_one(
             "",
             json.dumps({"strokes": [[[0, 0], [math.nan, 1]]]}),
             json.dumps({"strokes": []}),
-            json.dumps({"strokes": [[[0, 0], [0, 100]], [[50, 0], [110, 0], [70, 100]]]}),
+            json.dumps({"strokes": [[[0, 0], [0, 100]], [[80, 0], [140, 0], [100, 100]]]}),
         ]
     )
     monkeypatch.setattr(sys, "stdin", io.StringIO(text + "\n"))
@@ -178,7 +178,8 @@ def test_help_says_what_to_give_and_which_model_reads_it(monkeypatch, capsys):
     assert exit_info.value.code == 0
     shown = " ".join(capsys.readouterr().out.split())
     assert shown.startswith(
-        "usage: digits-predict [-h] [--strokes FILE] [--model MODEL] [IMAGE ...] "
+        "usage: digits-predict [-h] [--strokes FILE] [--model MODEL] [--no-strokes] "
+        "[--profile PROFILE] [--no-profile] [IMAGE ...] "
         "Read the digits in images or strokes (JSON lines on stdout). "
         "positional arguments: IMAGE "
     )

@@ -139,6 +139,41 @@ def test_a_number_drawn_on_a_wide_canvas_is_read_digit_by_digit(reader, digits, 
     assert lefts == sorted(lefts)
 
 
+def test_a_four_whose_strokes_do_not_meet_is_one_four_inside_a_number(reader):
+    digits = (drawings.TWO, drawings.FOUR_APART, drawings.SEVEN)
+    assert read(reader, drawings.number(*digits), (900, 300), (0.15, 0.2, 0.6)).number == "247"
+    alone = read(reader, drawings.FOUR_APART)
+    assert alone.number == "4" and alone.single is not None
+
+
+def test_a_digit_rejected_alone_is_read_between_two_confident_digits(reader):
+    assert read(reader, drawings.THIN_EIGHT).number == "?"
+    digits = (drawings.TWO, drawings.THIN_EIGHT, drawings.SEVEN)
+    reading = read(reader, drawings.number(*digits, width=1.0), (900, 300), (0.15, 0.2, 0.6))
+    assert reading.number == "287"
+    assert reading.digits[1].prediction.unsure  # read, and said to be unsure
+
+
+def test_a_letter_between_digits_is_still_not_a_digit_and_a_row_of_letters_all_not(reader):
+    between = drawings.number(drawings.TWO, drawings.LETTER_H, drawings.SEVEN)
+    assert read(reader, between, (900, 300), (0.15, 0.2, 0.6)).number == "2?7"
+    row = drawings.number(drawings.LETTER_H, drawings.LETTER_H, drawings.LETTER_H, gap=0.5)
+    assert set(read(reader, row, (900, 300), (0.15, 0.2, 0.6)).number) == {"?"}
+
+
+def test_two_zeros_whose_ink_touches_are_two_zeros_in_an_image(reader):
+    touching = drawings.number(drawings.ZERO, drawings.ZERO, gap=-0.26)
+    ink = drawn_ink(touching, (600, 300), (0.2, 0.2, 0.6), 14)
+    assert len(segment_pieces(ink)) == 1  # one piece of ink...
+    assert reader.read_ink(ink).number == "00"  # ...read as two digits
+
+
+def segment_pieces(ink: np.ndarray) -> list:
+    from runtime.segment import components
+
+    return components(ink > 0.5).boxes
+
+
 def test_a_crossbar_added_to_an_earlier_seven_joins_it(reader):
     seven, bar = drawings.CROSSED_SEVEN
     written = drawings.number([seven], drawings.ONE)

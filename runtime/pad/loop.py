@@ -5,6 +5,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pygame
 
@@ -14,6 +15,7 @@ from runtime.errors import DigitsError
 from runtime.pad.layout import WINDOW_SIZE
 from runtime.pad.state import Emit, Pad
 from runtime.pad.view import View
+from runtime.profile import Profile
 
 TITLE = "digits - write a digit or a number"
 WINDOWLESS_DRIVERS = ("dummy", "offscreen")  # SDL video drivers that show nothing
@@ -36,6 +38,8 @@ def run(
     emit: Emit | None = None,
     script: Iterable[pygame.event.Event] = (),
     watch: Callable[[str], None] | None = None,
+    profile: Profile | None = None,
+    profile_path: Path | None = None,
 ) -> None:
     """Open the window and run the loop until quit. `script` events are posted once the window is
     up, as if the user had made them: tests drive the real loop with it. `watch`, if given, is
@@ -46,7 +50,14 @@ def run(
         _open_display()
         pygame.font.init()
         screen = _open_window(window_size)
-        pad = Pad(engine, screen.get_size(), brush_fraction, emit)
+        pad = Pad(
+            engine,
+            screen.get_size(),
+            brush_fraction,
+            emit,
+            profile=profile,
+            profile_path=profile_path,
+        )
         view = View()
         _present(view, pad, watch)
         pad.emit({"event": "ready", "canvas": list(pad.layout.canvas), "model": engine.path.name})

@@ -1,17 +1,22 @@
-"""The pad's state and logic: what each event does to the canvas and the reading.
+"""The pad's state and logic: what each event does to the canvas, the reading and what the
+writer teaches it.
 
 Never touches the screen, so tests drive it with plain pygame events and a fake clock.
 """
 
 import math
+import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pygame
 
 from runtime import canvas
 from runtime.engine import Engine
-from runtime.pad.layout import WINDOW_SIZE, layout
+from runtime.pad.layout import WINDOW_SIZE, cell_rects, layout
+from runtime.pad.teacher import Teacher
+from runtime.profile import Profile
 from runtime.reader import DigitReading, Reader, Reading
 from runtime.writing import Writing
 
@@ -24,6 +29,11 @@ MIN_BRUSH = 0.01
 BRUSH_STEP = 0.2  # the brush changes (and the ink is redrawn) only when it is off by this share
 CLEAR_KEYS = {pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE}
 QUIT_KEYS = {pygame.K_ESCAPE, pygame.K_q}
+FORGET_KEY = pygame.K_f
+DIGIT_KEYS = {
+    **{getattr(pygame, f"K_{digit}"): digit for digit in range(10)},
+    **{getattr(pygame, f"K_KP{digit}"): digit for digit in range(10)},
+}
 
 Emit = Callable[[dict], None]
 
@@ -39,10 +49,16 @@ class Pad:
         brush_fraction: float = canvas.BRUSH_FRACTION,
         emit: Emit | None = None,
         clock: Callable[[], float] = time.perf_counter,
+        profile: Profile | None = None,
+        profile_path: Path | None = None,
     ):
         self.engine = engine
-        self.reader = Reader(engine)
+        self.reader = Reader(engine, profile)
+        self.teacher = Teacher(profile, profile_path, _warn)
         self.writing = Writing()  # the finished strokes, in canvas pixels
+        self.selected: int | None = None  # the digit a correction is for; None: the last one
+        self.notice: str | None = None  # what the pad just learned, for the status line
+        self._undoes: list[str] = []  # "stroke" or "correction", the latest last
         self.layout = layout(window_size)
         self.brush_fraction = brush_fraction
         self.canvas = canvas.Canvas(self.layout.canvas.size, brush_fraction)
@@ -83,6 +99,16 @@ class Pad:
             self.clear()
         elif self.layout.undo_button.collidepoint(position):
             self.undo()
+        elif self.reading is not None:
+            cells = cell_rects(self.layout.cells, len(self.reading.digits))
+            hit = [
+                i
+                for i, (image, caption) in enumerate(cells)
+                if image.union(caption).collidepoint(position)
+            ]
+            if hit:
+                self.selected = hit[0]
+                self.dirty = True
 
     def drag(self, position: tuple[int, int]) -> None:
         if self.drawing:
@@ -97,6 +123,8 @@ class Pad:
             self.drag(position)
         self.drawing = False
         self.writing.add(self.canvas.pixel_stroke())
+        self._undoes.append("stroke")
+        self.selected = self.notice = None
         self.predict()
         self._follow_the_writing()
 
@@ -107,8 +135,48 @@ class Pad:
             self.undo()
         elif key in QUIT_KEYS:
             self.running = False
+        elif key in DIGIT_KEYS and not self.drawing:
+            self.correct(DIGIT_KEYS[key])
+        elif key == FORGET_KEY:
+            self.forget()
+
+    def correct(self, digit: int) -> None:
+        """The digit chosen (a clicked cell, else the one written last) was really `digit`:
+        learn it, and read again at once."""
+        target = self._target()
+        if target is None:
+            return
+        was = target.prediction.answer
+        if not self.teacher.correct(target, digit):
+            self.notice = "not learned: the pad runs without a profile"
+            self.dirty = True
+            return
+        self._undoes.append("correction")
+        self.emit(
+            {
+                "event": "correction",
+                "digit": digit,
+                "was": was,
+                "profile": len(self.teacher.profile),
+            }
+        )
+        self.notice = f"learned: {digit}"
+        self.predict()
+
+    def forget(self) -> None:
+        """Forget everything the pad learned of this writer."""
+        self.teacher.forget()
+        self._undoes = [action for action in self._undoes if action != "correction"]
+        self.emit({"event": "forgotten"})
+        self.notice = "profile forgotten"
+        if len(self.writing):
+            self.predict()
+        self.dirty = True
 
     def clear(self) -> None:
+        self.teacher.confirm(self.reading)
+        self._undoes.clear()
+        self.selected = self.notice = None
         self.canvas.clear()
         self.canvas.brush_fraction = self.brush_fraction
         self.writing.clear()
@@ -117,10 +185,19 @@ class Pad:
         self.emit({"event": "clear"})
 
     def undo(self) -> None:
+        """Take back the last correction, or else the last stroke."""
+        if self._undoes and self._undoes[-1] == "correction" and not self.drawing:
+            self._undoes.pop()
+            self.teacher.undo()
+            self.notice = "correction undone"
+            self.predict()
+            return
         if self.canvas.is_empty:
             return
         if not self.drawing:  # the stroke being drawn is not in the writing yet
             self.writing.pop()
+            if self._undoes:
+                self._undoes.pop()
         self.canvas.undo()
         self.drawing = False
         self.predict()
@@ -184,6 +261,14 @@ class Pad:
             self.canvas.set_brush(wanted)
             self.dirty = True
 
+    def _target(self) -> DigitReading | None:
+        """The digit a correction is for: the clicked one, else the one written last."""
+        if self.reading is None:
+            return None
+        if self.selected is not None and self.selected < len(self.reading.digits):
+            return self.reading.digits[self.selected]
+        return self.latest_digit()
+
     def _show(self, reading: Reading | None) -> None:
         self.reading = reading
         self.dirty = True
@@ -200,3 +285,7 @@ def _reading_event(reading: Reading | None) -> dict:
     if reading is None:
         return {"event": "clear"}
     return {"event": "prediction", **reading.as_json(), "ms": round(reading.ms, 3)}
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)

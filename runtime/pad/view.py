@@ -15,7 +15,7 @@ from runtime.pad.layout import cell_rects
 from runtime.pad.state import Pad
 from runtime.reader import NOT_A_DIGIT_MARK, DigitReading
 
-HINT = "C clear  ·  U or Ctrl+Z undo  ·  Esc quit"
+HINT = "0-9 correct  ·  C clear  ·  U undo  ·  F forget  ·  Esc quit"
 PLACEHOLDER = "write a digit or a number here"
 BACKGROUND = (234, 238, 242)
 CARD = (255, 255, 255)
@@ -79,11 +79,15 @@ class View:
             return
         self._glyphs(screen, [(_mark(d), _colour(d)) for d in reading.digits], box.number)
         status, colour = _status(reading.digits)
+        if pad.notice is not None:
+            status, colour = f"{pad.notice}  ·  {status}", ACCENT
         self._text(screen, status, box.status, colour)
-        for digit, (image_rect, caption) in zip(
-            reading.digits, cell_rects(box.cells, len(reading.digits)), strict=True
+        for index, (digit, (image_rect, caption)) in enumerate(
+            zip(reading.digits, cell_rects(box.cells, len(reading.digits)), strict=True)
         ):
             screen.blit(self._preview_of(digit.image, image_rect.size), image_rect)
+            if index == pad.selected:
+                pygame.draw.rect(screen, ACCENT, image_rect.inflate(6, 6), width=3)
             prediction = digit.prediction
             label = "no digit" if prediction.rejected else _percent(prediction.confidence)
             self._text(screen, label, caption, _colour(digit), "center")
