@@ -169,18 +169,14 @@ class Model:
         logits = found[0]
         if not np.isfinite(logits).all():
             raise ModelError(f"{self.path.name} gave an output that is not a number")
-        scaled = logits / self.temperature
-        scaled -= scaled.max(axis=1, keepdims=True)
-        every = np.exp(scaled)
+        every = np.exp((logits - logits.max(axis=1, keepdims=True)) / self.temperature)
         digits = every[:, :NUM_DIGITS]
+        mass = digits.sum(axis=1, keepdims=True)
         not_digit = None
         if logits.shape[1] > NUM_DIGITS:
-            not_digit = every[:, NUM_DIGITS] / every.sum(axis=1)
-        return Outputs(
-            digits / digits.sum(axis=1, keepdims=True),
-            not_digit,
-            found[1].reshape(len(batch), -1) if len(found) > 1 else None,
-        )
+            not_digit = every[:, NUM_DIGITS] / (mass[:, 0] + every[:, NUM_DIGITS])
+        embedding = found[1].reshape(len(batch), -1) if len(found) > 1 else None
+        return Outputs(digits / mass, not_digit, embedding)
 
     def _check_signature(self) -> list[str]:
         """The outputs to fetch: `logits`, and `embedding` if the model has it."""

@@ -25,6 +25,7 @@ MIN_CONTRAST = 0.1  # an image file whose ink differs from its background by les
 MODEL_STROKE = 0.16
 MODEL_SIDE = 100
 BOLD = 1.6  # an image's strokes wider than this many times MODEL_STROKE are thinned to it
+BLOB_DEPTH, BLOB_WIDE = 1.6, 1.5  # a filled loop's core, in the writing's half-widths (as tracing)
 
 
 def to_model_input(ink: np.ndarray) -> np.ndarray | None:
@@ -45,8 +46,10 @@ def image_to_model_input(ink: np.ndarray) -> np.ndarray | None:
     A scan, photo or screenshot has strokes of any width: a 3 px pen on a 1000 px page shrinks
     to a faint hairline in a 20 px digit, and the model reads hairlines as 1s. So the ink is first
     brought to the drawing the model knows (`MODEL_SIDE` across, strokes `MODEL_STROKE` of it
-    wide, as the pad's strokes are drawn), then prepared as usual (`to_model_input`). Ink that
-    vanishes at that size (a 1 px line across a huge image) is no drawing at all.
+    wide, as the pad's strokes are drawn), then prepared as usual (`to_model_input`): thin ink is
+    grown; bold ink (a marker) is peeled to that width without ever breaking or shutting it, which
+    keeps a marker's 0 a ring and its 1 a line (thinning by erosion broke the ring apart and left
+    a bar). Ink that vanishes at that size (a 1 px line across a huge image) is no drawing.
     """
     crop = _ink_crop(ink)
     if crop is None:
@@ -65,7 +68,7 @@ def image_to_model_input(ink: np.ndarray) -> np.ndarray | None:
     if width_now < target:
         strokes = _dilated(strokes, (target - width_now) / 2)
     elif width_now > BOLD * target:
-        strokes = _eroded(strokes, (width_now - target) / 2)
+        strokes = thinned(_hollowed(strokes), round((width_now - target) / 2))
     return to_model_input(strokes.astype(np.float32))
 
 
@@ -80,13 +83,15 @@ def model_batch(images: np.ndarray) -> np.ndarray:
 def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
 
-    The paper is the picture's median grey: ink covers far less than half of any picture of a
-    few digits, even one with a dark frame or border. The ink goes the way the picture strays
-    furthest from the paper, so dark-on-light scans, light-on-dark screenshots, black ink on a
-    dimly lit page and chalk on a light board all work. A picture with no contrast is all paper.
+    The paper is the median grey of the picture's edge: a digit cropped tightly may be more ink
+    than paper (the picture's median grey took a bold one's ink for its paper), but touches the
+    edge at a few points only. The ink goes the way the picture strays furthest from the paper,
+    so dark-on-light scans, light-on-dark screenshots, black ink on a dimly lit page and chalk on
+    a light board all work. A picture with no contrast is all paper.
     """
     gray = np.asarray(gray, dtype=np.float32) / 255.0
-    paper = float(np.median(gray))
+    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    paper = float(np.median(edge))
     darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
     ink = paper - gray if darker >= lighter else gray - paper
     strongest = float(ink.max())
@@ -116,19 +121,105 @@ def _stroke_width(strokes: np.ndarray) -> float:
     return 2 * float(strokes.sum()) / (edges * math.pi / 4)
 
 
-def _eroded(strokes: np.ndarray, radius: float) -> np.ndarray:
-    """The strokes thinned by a round pen of `radius` pixels: the paper grown into them. Beyond
-    the image is paper too, so the result keeps the image's size."""
-    reach = math.ceil(radius)
-    paper = _dilated(~strokes, radius, outside=True)
-    return ~paper[reach : reach + strokes.shape[0], reach : reach + strokes.shape[1]]
+def _hollowed(strokes: np.ndarray) -> np.ndarray:
+    """Bold ink with the cores of filled-in loops cut out, so that its centre line goes round
+    them: a marker fills a small loop (a 9's, an 8's), and a reader still sees the loop. A core
+    is ink deeper inside than BLOB_DEPTH times the writing's own half-width (the depth its centre
+    line typically lies at), and at least BLOB_WIDE of it across: corners and crossings are deep
+    only in a sliver."""
+    depth = _depth(strokes)
+    line = thinned(strokes)
+    if not line.any():
+        return strokes
+    half_width = float(np.median(depth[line]))
+    cores = depth > BLOB_DEPTH * half_width
+    wide = _depth(cores) >= BLOB_WIDE * half_width / 2
+    keep = np.zeros_like(cores)
+    for label in np.unique(_labels(cores)[wide]):
+        if label:
+            keep |= _labels(cores) == label
+    return strokes & ~keep
 
 
-def _dilated(strokes: np.ndarray, radius: float, outside: bool = False) -> np.ndarray:
+def _depth(mask: np.ndarray) -> np.ndarray:
+    """How many steps in from the edge each pixel of `mask` is (a city-block distance to the
+    paper), by eroding one step at a time."""
+    depth = np.zeros(mask.shape, np.int32)
+    inside = mask.copy()
+    while inside.any():
+        depth += inside
+        padded = np.pad(inside, 1)
+        inside = (
+            inside & padded[:-2, 1:-1] & padded[2:, 1:-1] & padded[1:-1, :-2] & padded[1:-1, 2:]
+        )
+    return depth
+
+
+def _labels(mask: np.ndarray) -> np.ndarray:
+    """4-connected components of a small mask, numbered from 1, by flooding label by label."""
+    labels = np.zeros(mask.shape, np.int32)
+    for number, (row, column) in enumerate(zip(*np.nonzero(mask), strict=True), 1):
+        if labels[row, column]:
+            continue
+        region = np.zeros(mask.shape, bool)
+        region[row, column] = True
+        while True:
+            padded = np.pad(region, 1)
+            grown = mask & (
+                region | padded[:-2, 1:-1] | padded[2:, 1:-1] | padded[1:-1, :-2] | padded[1:-1, 2:]
+            )
+            if (grown == region).all():
+                break
+            region = grown
+        labels[region] = number
+    return labels
+
+
+def thinned(strokes: np.ndarray, passes: int | None = None) -> np.ndarray:
+    """The strokes of a binary image peeled by up to `passes` pixels a side (all the way to their
+    one-pixel centre lines when None), never broken apart, shut or shortened: Zhang and Suen's
+    thinning (1984), each pass in whole-array steps."""
+    image = np.pad(strokes.astype(bool), 1)
+    done = 0
+    while passes is None or done < passes:
+        done += 1
+        changed = False
+        for step in (0, 1):
+            north, south = image[:-2, 1:-1], image[2:, 1:-1]
+            west, east = image[1:-1, :-2], image[1:-1, 2:]
+            ring = [
+                north,
+                image[:-2, 2:],
+                east,
+                image[2:, 2:],
+                south,
+                image[2:, :-2],
+                west,
+                image[:-2, :-2],
+            ]
+            neighbours = sum(n.astype(np.int8) for n in ring)
+            turns = sum(
+                (~a & b).astype(np.int8) for a, b in zip(ring, ring[1:] + ring[:1], strict=True)
+            )
+            if step == 0:
+                spare = ~(north & east & south) & ~(east & south & west)
+            else:
+                spare = ~(north & east & west) & ~(north & south & west)
+            centre = image[1:-1, 1:-1]
+            gone = centre & (neighbours >= 2) & (neighbours <= 6) & (turns == 1) & spare
+            if gone.any():
+                centre[gone] = False
+                changed = True
+        if not changed:
+            break
+    return image[1:-1, 1:-1]
+
+
+def _dilated(strokes: np.ndarray, radius: float) -> np.ndarray:
     """The strokes grown by a round pen of `radius` pixels, on an image larger by the pen's
-    reach on every side (`outside` is what lies beyond the image)."""
+    reach on every side."""
     reach = math.ceil(radius)
-    padded = np.pad(strokes, reach, constant_values=outside)
+    padded = np.pad(strokes, reach)
     grown = np.zeros_like(padded)
     height, width = padded.shape
     for dy in range(-reach, reach + 1):

@@ -249,7 +249,13 @@ def _ink_atoms(found, groups, spans, height):
     for index, (pieces, span) in enumerate(zip(groups, spans, strict=True)):
         cuts = []
         if span.width >= lattice.SPLIT_WIDTH * height:
-            cuts = _cut_columns(_mask(found, pieces, span), height)
+            mask = _mask(found, pieces, span)
+            holes = segment.components(~np.pad(mask, 1)).boxes[1:]  # the first is the outside
+            cuts = [
+                cut
+                for cut in _cut_columns(mask, height)
+                if not any(hole.left - 1 < cut < hole.right - 1 for hole in holes)
+            ]
         edges = [int(span.left), *(int(span.left) + c for c in cuts), int(span.right)]
         for left, right in itertools.pairwise(edges):
             mask = _mask(found, pieces, span)[:, left - int(span.left) : right - int(span.left)]
@@ -266,7 +272,7 @@ def _cut_columns(mask: np.ndarray, height: float) -> list[int]:
     among (see `runtime.lattice`): in the middle of the piece, the columns with the least ink,
     and those where the ink is shortest from top to bottom (where two touching round digits
     meet: inside a ring a column crosses little ink but spans the ring); a few of each, at least
-    a sixth of a line height apart."""
+    a sixth of a line height apart. (The reader never cuts through a loop: that is one digit.)"""
     inked = mask.any(axis=0)
     rows = np.arange(mask.shape[0])[:, None]
     top = np.where(mask, rows, mask.shape[0]).min(axis=0)

@@ -86,6 +86,22 @@ def test_a_correction_is_an_event_is_saved_at_once_and_survives_a_restart(
     assert again.message is None and again.profile.labels.tolist() == [1]
 
 
+def test_a_corrected_digit_is_shown_as_said_until_its_strokes_change(pad, engine):
+    rect = pad.layout.canvas
+    zero = [
+        (rect.left + 300 + round(60 * np.cos(t)), rect.top + 160 + round(100 * np.sin(t)))
+        for t in np.linspace(0, 6.3, 30)
+    ]
+    feed(pad, *stroke(zero))
+    assert pad.reading.number == "0"
+    feed(pad, key(pygame.K_8))  # one sample cannot outweigh so sure a reading...
+    assert pad.reading.number == "8" and not pad.reading.single.unsure  # ...it is shown as said
+    feed(pad, *stroke([(rect.left + 600, rect.top + 60), (rect.left + 600, rect.top + 260)]))
+    assert pad.reading.number == "81"
+    feed(pad, key(pygame.K_u), key(pygame.K_u))  # the stroke, then the correction
+    assert pad.reading.number == "0"
+
+
 def test_undo_takes_back_the_correction_before_any_stroke(pad, ones_read_as_sevens):
     write(pad, ones_read_as_sevens[0])
     feed(pad, key(pygame.K_1), key(pygame.K_u))

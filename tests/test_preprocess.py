@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from PIL import Image
+from scipy import ndimage
 
 from runtime.canvas import Canvas, render_strokes
 from runtime.preprocess import (
@@ -329,3 +330,35 @@ def test_ink_as_dark_as_the_paper_is_light_is_read_as_dark_ink():
     picture[40:50, 30] = 255  # ...and a white one the 128s', so the median stays at 127.5
     ink = ink_from_grayscale(picture)
     assert ink[10:20, 30].min() == 1 and ink[40:50, 30].max() == 0
+
+
+def test_bold_ink_is_peeled_to_the_model_s_width_and_a_ring_stays_a_ring():
+    from runtime.preprocess import thinned
+    from runtime.segment import components
+
+    yy, xx = np.mgrid[-50:51, -50:51]
+    ring = (np.hypot(yy, xx * 1.4) > 20) & (np.hypot(yy, xx * 1.4) < 48)  # a fat, squashed 0
+    for passes in (10, None):  # peeled by 10 pixels a side, and all the way to a line
+        peeled = thinned(ring, passes)
+        assert peeled.sum() < ring.sum() * 0.7
+        assert len(components(peeled).boxes) == 1  # never broken apart...
+        paper, count = ndimage.label(~np.pad(peeled, 1))  # 4-connected: through no diagonal gap
+        assert count == 2 and paper[51, 51] != paper[0, 0]  # ...nor shut: the hole is still one
+
+
+def test_a_marker_s_filled_loop_is_hollowed_before_it_is_thinned():
+    from runtime.preprocess import _hollowed
+
+    nine = np.zeros((100, 60), bool)
+    nine[5:50, 5:55] = True  # a loop filled in by a marker...
+    nine[5:95, 40:55] = True  # ...and its tail
+    hollowed = _hollowed(nine)
+    assert not hollowed[27, 28] and hollowed[90, 47]  # the core cut out, the tail kept
+
+
+def test_the_paper_is_the_grey_of_the_picture_s_edge_however_much_ink_there_is():
+    picture = np.full((40, 30), 255, np.uint8)
+    picture[2:38, 3:27] = 0  # a bold digit cropped tightly: mostly ink
+    picture[10:30, 10:20] = 255
+    ink = ink_from_grayscale(picture)
+    assert ink[20, 5] == 1.0 and ink[0, 0] == 0.0 and ink[20, 15] == 0.0

@@ -277,3 +277,47 @@ def test_the_predict_cli_reads_a_drawn_seven_from_a_file(tmp_path, capsys):
     assert predict.main([str(drawn_png(tmp_path / "seven.png"))]) == 0
     line = json.loads(capsys.readouterr().out)
     assert line["digit"] == 7 and line["number"] == "7" and "rejected" not in line
+
+
+def marker(strokes, side: int, width: float, box=(0.05, 0.05, 0.9)) -> np.ndarray:
+    """Dark-on-white picture of `strokes` written with a marker `width` of the picture wide."""
+    canvas = drawings.draw(Canvas((side, side), width), strokes, box)
+    return 255 - canvas.ink()
+
+
+def read_picture(reader, picture: np.ndarray, tmp_path) -> str | None:
+    from PIL import Image
+
+    from runtime.inputs import load_ink
+
+    Image.fromarray(picture).save(tmp_path / "picture.png")
+    return reader.read_ink(load_ink(tmp_path / "picture.png")).number
+
+
+def tight(picture: np.ndarray) -> np.ndarray:
+    rows = np.flatnonzero((picture < 128).any(axis=1))
+    cols = np.flatnonzero((picture < 128).any(axis=0))
+    return picture[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+
+
+def test_a_thick_marker_zero_filling_its_picture_is_one_zero(reader, tmp_path):
+    picture = tight(marker(drawings.ZERO, 200, 0.2))  # strokes a fifth of its height
+    assert read_picture(reader, picture, tmp_path) == "0"
+
+
+def test_a_bold_one_in_a_tight_crop_is_a_one(reader, tmp_path):
+    bar = tight(marker(drawings.ONE, 300, 0.12))
+    assert (bar < 128).mean() > 0.5  # more ink than paper
+    assert read_picture(reader, bar, tmp_path) == "1"
+
+
+@pytest.mark.parametrize(
+    "strokes", [drawings.TWO, drawings.SEVEN, drawings.SIX, drawings.ZERO], ids=["2", "7", "6", "0"]
+)
+def test_a_16_pixel_scan_of_a_digit_reads_as_its_enlargement(reader, tmp_path, strokes):
+    from PIL import Image
+
+    picture = marker(strokes, 256, 0.08)
+    small = np.asarray(Image.fromarray(picture).resize((16, 16), Image.Resampling.BOX))
+    large = np.asarray(Image.fromarray(small).resize((256, 256), Image.Resampling.BICUBIC))
+    assert read_picture(reader, small, tmp_path) == read_picture(reader, large, tmp_path)

@@ -7,12 +7,13 @@ draws.
 
 With --print-predictions the pad writes one JSON object per line on stdout (via `emit`):
   {"event": "ready", "canvas": [x, y, w, h], "model": "<file name>"}  (window shown, model loaded)
-  {"event": "prediction", "digit": d, "confidence": c, "probabilities": [p0..p9],
-   "number": "...", "digits": [{"digit", "confidence", "box"}, ...], "ms": t}
-      after every stroke ends, and after an undo that leaves ink (`runtime.reader.Reading`'s
-      JSON: "digit" null and "rejected": true for one part that is not a digit, "digit",
-      "confidence" and "probabilities" null when several digits are written); ms is
-      segmentation, preprocessing and inference
+  {"event": "prediction", "digit": d, "confidence": c, "unsure": u, "probabilities": [p0..p9],
+   "number": "...", "digits": [{"digit", "confidence", "unsure", "box"}, ...], "ms": t}
+      after every stroke ends, after an undo that leaves ink, and after a correction
+      (`runtime.reader.Reading`'s JSON); ms is segmentation, preprocessing and inference
+  {"event": "correction", "digit": d, "was": w, "profile": n}  a digit key said what the
+      chosen digit was; n is how many digits the profile now holds
+  {"event": "forgotten"}  the profile was emptied (F)
   {"event": "clear"}  after a clear, and after an undo that leaves the canvas empty
 Live predictions while drawing update the panel only, so each stroke prints exactly one line.
 An undo with nothing to undo changes nothing and prints nothing.

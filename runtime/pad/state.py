@@ -8,6 +8,7 @@ import math
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
@@ -57,6 +58,7 @@ class Pad:
         self.teacher = Teacher(profile, profile_path, _warn)
         self.writing = Writing()  # the finished strokes, in canvas pixels
         self.selected: int | None = None  # the digit a correction is for; None: the last one
+        self.corrections: dict[tuple[int, ...], int] = {}  # digits shown as corrected, by strokes
         self.notice: str | None = None  # what the pad just learned, for the status line
         self._undoes: list[str] = []  # "stroke" or "correction", the latest last
         self.layout = layout(window_size)
@@ -143,7 +145,7 @@ class Pad:
     def correct(self, digit: int) -> None:
         """The digit chosen (a clicked cell, else the one written last) was really `digit`:
         learn it, and read again at once."""
-        target = self._target()
+        target = self.chosen_digit()
         if target is None:
             return
         was = target.prediction.answer
@@ -152,6 +154,7 @@ class Pad:
             self.dirty = True
             return
         self._undoes.append("correction")
+        self.corrections[target.pieces] = digit
         self.emit(
             {
                 "event": "correction",
@@ -166,6 +169,7 @@ class Pad:
     def forget(self) -> None:
         """Forget everything the pad learned of this writer."""
         self.teacher.forget()
+        self.corrections.clear()
         self._undoes = [action for action in self._undoes if action != "correction"]
         self.emit({"event": "forgotten"})
         self.notice = "profile forgotten"
@@ -176,6 +180,7 @@ class Pad:
     def clear(self) -> None:
         self.teacher.confirm(self.reading)
         self._undoes.clear()
+        self.corrections.clear()
         self.selected = self.notice = None
         self.canvas.clear()
         self.canvas.brush_fraction = self.brush_fraction
@@ -188,6 +193,7 @@ class Pad:
         """Take back the last correction, or else the last stroke."""
         if self._undoes and self._undoes[-1] == "correction" and not self.drawing:
             self._undoes.pop()
+            self.corrections.pop(self.teacher.corrected[-1], None)
             self.teacher.undo()
             self.notice = "correction undone"
             self.predict()
@@ -223,6 +229,8 @@ class Pad:
             reading = self.reader.read(self.writing) if len(self.writing) else None
         self.predicted_at = self.clock()
         self.live_pending = False
+        if reading is not None and self.corrections:
+            reading = _corrected(reading, self.corrections)
         self._show(reading if reading is not None and reading.digits else None)
         if not live:
             self.emit(_reading_event(self.reading))
@@ -261,8 +269,9 @@ class Pad:
             self.canvas.set_brush(wanted)
             self.dirty = True
 
-    def _target(self) -> DigitReading | None:
-        """The digit a correction is for: the clicked one, else the one written last."""
+    def chosen_digit(self) -> DigitReading | None:
+        """The digit a correction is for and whose chances the panel shows: the clicked one,
+        else the one written last."""
         if self.reading is None:
             return None
         if self.selected is not None and self.selected < len(self.reading.digits):
@@ -285,6 +294,20 @@ def _reading_event(reading: Reading | None) -> dict:
     if reading is None:
         return {"event": "clear"}
     return {"event": "prediction", **reading.as_json(), "ms": round(reading.ms, 3)}
+
+
+def _corrected(reading: Reading, corrections: dict[tuple[int, ...], int]) -> Reading:
+    """The reading with the digits the writer corrected shown as they said, while their strokes
+    stand (the profile learns from them; one sample may not yet outweigh a sure misreading)."""
+    digits = []
+    for digit in reading.digits:
+        said = corrections.get(digit.pieces)
+        if said is not None:
+            shown = replace(digit.prediction, digit=said, rejected=False, unsure=False)
+            shown = replace(shown, confidence=shown.probabilities[said])
+            digit = replace(digit, prediction=shown)
+        digits.append(digit)
+    return replace(reading, digits=digits)
 
 
 def _warn(message: str) -> None:

@@ -12,7 +12,9 @@ from pathlib import Path
 from runtime.profile import Profile, ProfileError
 from runtime.reader import DigitReading, Reading
 
-CONFIRM_ABOVE = 0.95  # the confidence above which a digit left uncorrected is learned
+# The confidence above which a digit left uncorrected is learned. On the validation writers, 0.9
+# confirms 99.5% of the right readings; of the wrong ones, all but one (read at 0.999) are unsure.
+CONFIRM_ABOVE = 0.9
 
 
 class Teacher:

@@ -48,11 +48,12 @@ class View:
         pygame.draw.rect(screen, CARD, box.panel, border_radius=12)
         pygame.draw.rect(screen, BORDER, box.panel, width=1, border_radius=12)
         self._draw_reading(screen, pad)
-        latest = pad.latest_digit()
-        self._draw_bars(screen, None if latest is None else latest.prediction, box.bars)
-        if latest is not None and len(pad.reading.digits) > 1:
-            place = pad.reading.digits.index(latest) + 1
-            caption = f"digit {place} of {len(pad.reading.digits)}, the last written"
+        chosen = pad.chosen_digit()
+        self._draw_bars(screen, None if chosen is None else chosen.prediction, box.bars)
+        if chosen is not None and len(pad.reading.digits) > 1:
+            place = pad.reading.digits.index(chosen) + 1
+            why = "chosen" if pad.selected is not None else "the last written"
+            caption = f"digit {place} of {len(pad.reading.digits)}, {why}"
             self._text(screen, caption, box.bars_caption, MUTED, "center")
         for rect, label in ((box.clear_button, "Clear"), (box.undo_button, "Undo")):
             pygame.draw.rect(screen, BUTTON, rect, border_radius=8)
