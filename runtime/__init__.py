@@ -11,6 +11,7 @@ From a stroke to an answer:
     reader.py      draws each candidate once (canvas.render_strokes + preprocess, trajectory),
                    remembers it by its strokes' content, reads all in one batch per model
     engine.py      the image and the stroke model (onnxruntime), fusion.py combines them
+                   (labels.py: the digits they score; profile.py: the writer's own digits)
     lattice.py     the line's best reading; rejection.py: digit, unsure, or "not a digit"
     reader.py      the Reading: digits, boxes, the number, and its JSON (as_json)
 Images take the same path from reader.read_ink: inputs.py, segment.components, preprocess.

@@ -19,6 +19,7 @@ import onnxruntime as ort
 from runtime import preprocess, trajectory
 from runtime.errors import ModelError
 from runtime.fusion import Fusion
+from runtime.labels import LABELS, NUM_DIGITS
 from runtime.profile import Profile
 from runtime.rejection import FUSED, Policy
 
@@ -30,8 +31,6 @@ TRAJECTORY_INPUT_NAME = "trajectory"  # the stroke model's input (see runtime.tr
 LOGITS_NAME = "logits"
 EMBEDDING_NAME = "embedding"  # [N, ...], optional: the last hidden layer, for writer profiles
 TEMPERATURE_KEY = "temperature"  # the logits are divided by this before the softmax
-LABELS = tuple(str(digit) for digit in range(10))
-NUM_DIGITS = len(LABELS)
 STROKE_MODEL_KEY = "stroke_model"  # the image model's: its stroke model's file, beside it
 PAIRED_KEY = "image_model_sha256"  # the stroke model's: the image model it was calibrated with
 

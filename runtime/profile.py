@@ -26,8 +26,8 @@ from pathlib import Path
 import numpy as np
 
 from runtime.errors import DigitsError
+from runtime.labels import NUM_DIGITS
 
-NUM_DIGITS = 10
 DIMENSIONS = 128  # of the projected embedding: measured as good as all 1600 (validation)
 CAPACITY = 500
 WEIGHT = 30.0  # of the prototypes' similarity, against the models' log-probabilities
@@ -139,7 +139,10 @@ def load(path: Path, model: str) -> Loaded:
             found_model = str(stored["model"])
             embeddings = stored["embeddings"].astype(np.float32)
             labels = stored["labels"].astype(np.int8)
-        if embeddings.shape != (len(labels), DIMENSIONS) or not np.isin(labels, range(10)).all():
+        if (
+            embeddings.shape != (len(labels), DIMENSIONS)
+            or not np.isin(labels, range(NUM_DIGITS)).all()
+        ):
             raise ValueError("its samples do not fit together")
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
         kept = _set_aside(path, "damaged")

@@ -35,7 +35,7 @@ def test_every_kind_is_in_training_with_its_labels(small_set):
     train = images.kinds
     drawn = {"pen digits", "traced MNIST", "continental styles", "letters", "shapes"}
     assert set(train) == {"MNIST", "letters in a row", *drawn}
-    assert train["MNIST"] == 180 and train["pen digits"] == 2 * 200
+    assert train["MNIST"] == SMALL.mnist_repeats * 180 and train["pen digits"] == 2 * 200
     assert 0 < train["traced MNIST"] <= 180  # MNIST's own training images, traced
     assert len(images.x) == sum(train.values()) == len(images.y)
     counts = np.bincount(images.y, minlength=11)

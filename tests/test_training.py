@@ -56,7 +56,7 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     assert "augmentation" not in {layer.name for layer in model.layers}
     strokes = keras.models.load_model(trained / STROKE_MODEL_FILE)
     assert strokes.input_shape == (None, 64, 7) and strokes.name == "stroke48"
-    assert tuple(strokes.output["embedding"].shape) == (None, 64)
+    assert tuple(strokes.output["embedding"].shape) == (None, 1, 16, 96)
 
     report = json.loads((trained / REPORT_FILE).read_text())
     # 91% here after two short epochs on 600 images, where chance is 10%

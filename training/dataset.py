@@ -53,6 +53,10 @@ class Mix:
     traced_mnist: int = field(
         default=20000, metadata={"help": "MNIST training images traced into strokes, varied"}
     )
+    mnist_repeats: int = field(
+        default=2,
+        metadata={"help": "times each MNIST image is shown per epoch, so pen data does not drown it"},
+    )
     letter_variants: int = 1  # varied renderings of each training letter, plus it
     shapes_per_kind: int = 600  # of each kind in `training.shapes`
     letter_rows: int = 1500  # two to four training letters side by side
@@ -153,6 +157,8 @@ def build(
         letters_train = _first_samples(letters.where(~np.isin(letters.groups, held_apart)), limit)
         train |= _drawn_parts(pen_train, letters_train, x_own, y_own, mix, rng)
         train["continental styles"] = _styled(pen_train, x_own, y_own, mix, rng)
+        repeats = [mix.mnist_repeats, 1, 1]
+        train[MNIST] = Kind(np.tile(x_own, repeats), None, np.tile(y_own, mix.mnist_repeats))
     return TrainingSet(train, validation(mnist, pen, letters, val_split, seed, limit), seed)
 
 

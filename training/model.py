@@ -57,24 +57,22 @@ def tutorial_cnn(classes: int) -> keras.Model:
 
 def stroke_cnn(widths: tuple[int, int, int], name: str, classes: int) -> keras.Model:
     """The trajectory (see `runtime.trajectory`) -> class logits: convolutions along the pen's
-    path, the first at full resolution, the next two strided (64 -> 32 -> 16 points), then the
-    mean and the strongest response of each channel over the path (where a loop or a corner
-    happens matters less than that it happens) and a small dense layer, the embedding.
+    path, the first at full resolution, the next two strided (64 -> 32 -> 16 points), whose last
+    map is the embedding, then the mean of each channel over the path (where a loop or a corner
+    happens matters less than that it happens) to the classes.
 
     The path is a one-row image and the convolutions 1xk Conv2D: tf2onnx folds batch norm into
-    a Conv2D, not into a Conv1D (measured: a Mul and an Add left after every convolution).
+    a Conv2D, not into a Conv1D (measured: a Mul and an Add left after every convolution). Lean
+    on purpose: a fourth convolution, max pooling beside the mean and a dense layer cost 6 us of
+    a 23 us int8 call and read the validation writers worse (98.96% against 99.60%).
     """
     first, second, third = widths
     inputs = keras.Input(trajectory.INPUT_SHAPE, name=TRAJECTORY_INPUT_NAME)
     x = layers.Reshape((1, *trajectory.INPUT_SHAPE))(inputs)
     x = _conv_bn_relu(x, first, kernel=(1, 5), strides=1, padding="same")
     x = _conv_bn_relu(x, second, kernel=(1, 5), strides=(1, 2), padding="same")
-    x = _conv_bn_relu(x, third, kernel=(1, 3), strides=(1, 2), padding="same")
-    x = _conv_bn_relu(x, third, kernel=(1, 3), strides=1, padding="same")
-    pooled = layers.Concatenate()(
-        [layers.GlobalAveragePooling2D()(x), layers.GlobalMaxPooling2D()(x)]
-    )
-    x = layers.Dense(64, activation="relu", name=EMBEDDING_LAYER)(pooled)
+    x = _conv_bn_relu(x, third, kernel=(1, 3), strides=(1, 2), padding="same", name=EMBEDDING_LAYER)
+    x = layers.GlobalAveragePooling2D()(x)
     logits = layers.Dense(classes, name="logits")(x)
     return keras.Model(inputs, logits, name=name)
 

@@ -60,6 +60,8 @@ BARS = {
     "pictures: MNIST variants": Bar(0.98),
     "pictures: pen variants": Bar(0.97),
     "pictures: below the plain image path": Bar(0.015, at_least=False),
+    # Tests
+    "mutation score": Bar(0.95),
     # Writer adaptation (issue 20)
     "adaptation: fewer errors, corrections only": Bar(0.30),
     "adaptation: fewer errors, uncorrected confirmed": Bar(0.60),

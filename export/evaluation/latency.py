@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from runtime.labels import NUM_DIGITS
+
 BATCH = 256
 Prepare = Callable[[int], Callable[[], object]]  # batch size -> one call on such a batch
 
@@ -105,6 +107,9 @@ def _call(function: Callable, *inputs) -> Callable[[], object]:
     return lambda: function(*inputs)
 
 
+_SCORES = ([NUM_DIGITS], [NUM_DIGITS + 1])  # a score per digit, and one for "not a digit"
+
+
 class LiteRtRunner:
     """LiteRT's interpreter has fixed input shapes: keep one interpreter per batch size."""
 
@@ -118,7 +123,7 @@ class LiteRtRunner:
         interpreter, input_index, output_index = self.interpreters[len(images)]
         interpreter.set_tensor(input_index, images)
         interpreter.invoke()
-        return interpreter.get_tensor(output_index)
+        return interpreter.get_tensor(output_index)[:, :NUM_DIGITS]
 
     def _interpreter(self, batch: int):
         from ai_edge_litert.interpreter import Interpreter
@@ -127,8 +132,10 @@ class LiteRtRunner:
         details = interpreter.get_input_details()[0]
         interpreter.resize_tensor_input(details["index"], [batch, *details["shape"][1:]])
         interpreter.allocate_tensors()
-        # the [N, 10] probabilities, whatever order the converter gave the outputs
-        (output,) = (d for d in interpreter.get_output_details() if list(d["shape"][1:]) == [10])
+        # the [N, 10 or 11] logits, whatever order the converter gave the outputs
+        (output,) = (
+            d for d in interpreter.get_output_details() if d["shape"][1:].tolist() in _SCORES
+        )
         return interpreter, details["index"], output["index"]
 
 

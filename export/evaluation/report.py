@@ -30,6 +30,7 @@ ORDER = (
     "adaptation",
     "benchmark",
     "pad_figures",
+    "mutation",
 )
 DOCUMENT_HEAD = """# Evaluation
 

@@ -15,6 +15,7 @@ import pygame
 
 from runtime import canvas
 from runtime.engine import Engine
+from runtime.labels import NUM_DIGITS
 from runtime.pad.layout import WINDOW_SIZE, cell_rects, layout
 from runtime.pad.teacher import Teacher
 from runtime.profile import Profile
@@ -32,8 +33,8 @@ CLEAR_KEYS = {pygame.K_c, pygame.K_BACKSPACE, pygame.K_DELETE}
 QUIT_KEYS = {pygame.K_ESCAPE, pygame.K_q}
 FORGET_KEY = pygame.K_f
 DIGIT_KEYS = {
-    **{getattr(pygame, f"K_{digit}"): digit for digit in range(10)},
-    **{getattr(pygame, f"K_KP{digit}"): digit for digit in range(10)},
+    **{getattr(pygame, f"K_{digit}"): digit for digit in range(NUM_DIGITS)},
+    **{getattr(pygame, f"K_KP{digit}"): digit for digit in range(NUM_DIGITS)},
 }
 
 Emit = Callable[[dict], None]

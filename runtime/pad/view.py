@@ -11,6 +11,7 @@ import pygame
 
 from runtime import preprocess
 from runtime.engine import Prediction
+from runtime.labels import NUM_DIGITS
 from runtime.pad.layout import cell_rects
 from runtime.pad.state import Pad
 from runtime.reader import NOT_A_DIGIT_MARK, DigitReading
@@ -102,7 +103,7 @@ class View:
         column = rect.w / 10
         bar_w = max(2, round(column * 0.6))
         track_h = rect.h - label_h - 4
-        for digit in range(10):
+        for digit in range(NUM_DIGITS):
             centre = round(rect.left + column * (digit + 0.5))
             track = pygame.Rect(centre - bar_w // 2, rect.top, bar_w, track_h)
             pygame.draw.rect(screen, FAINT, track, border_radius=3)
