@@ -21,10 +21,10 @@ done (LeCun et al. 1998, segmentation by recognition):
 
 The costs were chosen on numbers composed from the validation writers' digits, with validation
 letters among some (`scripts/choose_line_costs.py`), never the test writers'. Where the choice
-was flat (MERGE_COST anywhere from 0.25 to 3), the value that joins a digit's pieces most
-readily was taken. NOT_DIGIT_COST is 1 where the validation numbers preferred 0 by 0.24 points:
-at 0, a 4 whose strokes do not meet is read "?1" (its L "not a digit"), the very error joining
-parts is for.
+was flat (MERGE_COST anywhere from 0.05 to 0.25), the value that joins a digit's pieces most
+readily was taken: at 0.25, four 4s of writers 1-30 whose strokes do not meet were read "11".
+NOT_DIGIT_COST is 1 where the validation numbers preferred 0.25 by 0.14 points: at 0.25, two
+such 4s are read "?1" (the L "not a digit"), the very error joining parts is for.
 """
 
 import math
@@ -37,7 +37,7 @@ MAX_ATOMS = 3  # a digit is made of at most this many atoms
 MAX_WIDTH = 1.1  # of the line height: the widest candidate made of parts' pieces
 SPLIT_WIDTH = 0.9  # of the line height: a part at least this wide may hold two digits...
 CUT_OVERLAP = 0.1  # ...cut where its pieces to the left and right overlap by at most this
-MERGE_COST = 0.25  # in log-probability: for joining atoms of two parts into one digit
+MERGE_COST = 0.05  # in log-probability: for joining atoms of two parts into one digit
 SPLIT_COST = 0.7  # ...for cutting a part between two of its atoms
 NOT_DIGIT_COST = 1.0  # ...for reading a candidate as "not a digit"
 WIDE = 0.7  # of the line height: wider candidates cost...

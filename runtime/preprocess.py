@@ -18,6 +18,8 @@ POLARITY = "white-on-black"  # ink is 1.0, background 0.0
 VALUE_RANGE = (0.0, 1.0)
 INK_THRESHOLD = 0.15  # ink darker than this (as a fraction of full ink) is ignored when cropping
 MIN_CONTRAST = 0.1  # an image file whose ink differs from its background by less is blank
+# A picture's outermost ring is a frame when this share of it is within this of one grey
+FRAME_SHARE, FRAME_TOLERANCE = 0.98, 0.15
 # The drawing the model knows: strokes as wide as MODEL_STROKE of the drawing's longer side, as in
 # MNIST digits. Strokes are drawn (runtime.canvas.render_strokes), and the strokes of an image
 # file brought to that width, at MODEL_SIDE pixels across, several times the 20 px digit box so
@@ -83,21 +85,35 @@ def model_batch(images: np.ndarray) -> np.ndarray:
 def ink_from_grayscale(gray: np.ndarray) -> np.ndarray:
     """Map a grayscale picture (uint8, either polarity) to ink in [0, 1].
 
-    The paper is the median grey of the picture's edge: a digit cropped tightly may be more ink
-    than paper (the picture's median grey took a bold one's ink for its paper), but touches the
-    edge at a few points only. The ink goes the way the picture strays furthest from the paper,
-    so dark-on-light scans, light-on-dark screenshots, black ink on a dimly lit page and chalk on
-    a light board all work. A picture with no contrast is all paper.
+    The paper is the median grey of the picture's edge (`_paper`): a digit cropped tightly may be
+    more ink than paper (the picture's median grey took a bold one's ink for its paper), but
+    touches the edge at a few points only. The ink goes the way the picture strays furthest from
+    the paper, so dark-on-light scans, light-on-dark screenshots, black ink on a dimly lit page
+    and chalk on a light board all work. A picture with no contrast is all paper.
     """
     gray = np.asarray(gray, dtype=np.float32) / 255.0
-    edge = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
-    paper = float(np.median(edge))
+    paper = _paper(gray)
     darker, lighter = paper - float(gray.min()), float(gray.max()) - paper
     ink = paper - gray if darker >= lighter else gray - paper
     strongest = float(ink.max())
     if strongest < MIN_CONTRAST:
         return np.zeros_like(gray)
     return np.maximum(ink / strongest, 0.0)
+
+
+def _paper(gray: np.ndarray) -> float:
+    """The median grey of the picture's edge, inside any frame: while the outermost ring of
+    pixels is all of one grey and the picture is mostly of another (a scanner's dark border
+    around a page), the ring is a frame, not the paper, and the next ring in is looked at."""
+    middle = float(np.median(gray))
+    for inset in range(min(gray.shape) // 4 + 1):
+        ring = gray[inset : gray.shape[0] - inset, inset : gray.shape[1] - inset]
+        edge = np.concatenate([ring[0], ring[-1], ring[1:-1, 0], ring[1:-1, -1]])
+        paper = float(np.median(edge))
+        framed = np.mean(np.abs(edge - paper) < FRAME_TOLERANCE) >= FRAME_SHARE
+        if not framed or abs(paper - middle) < FRAME_TOLERANCE:
+            break
+    return paper
 
 
 def _ink_crop(ink: np.ndarray) -> np.ndarray | None:

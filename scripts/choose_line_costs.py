@@ -28,7 +28,7 @@ from runtime.reader import Reader
 from training.pen import load_letters, load_pendigits
 
 GRID = {
-    (lattice, "MERGE_COST"): [0.25, 0.5, 1.0, 1.5, 2.0, 3.0],
+    (lattice, "MERGE_COST"): [0.0, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0],
     (lattice, "SPLIT_COST"): [0.3, 0.7, 1.2, 2.0, 3.0],
     (lattice, "NOT_DIGIT_COST"): [0.0, 0.25, 0.5, 1.0, 2.0],
     (lattice, "WIDE_COST"): [0.0, 1.5, 3.0, 6.0, 10.0],

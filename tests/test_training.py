@@ -14,6 +14,7 @@ from conftest import REPO, assert_bad_option_line, data_args, disk_full_halfway
 
 import training.report
 import training.train
+from runtime.engine import EMBEDDING_NAME, LOGITS_NAME
 from training.__main__ import main, parse_args
 from training.artifacts import FIGURE_FILE, MODEL_FILE, REPORT_FILE, STROKE_MODEL_FILE
 from training.augment import Augmentation, TrainingAugmentation
@@ -48,15 +49,14 @@ def test_short_run_writes_a_loadable_model_and_a_complete_report(trained, mnist_
     model = keras.models.load_model(trained / MODEL_FILE)
     assert model.input_shape == (None, 28, 28, 1)
     assert {name: tuple(t.shape) for name, t in model.output.items()} == {
-        "probabilities": (None, 10),
-        "not_digit": (None,),
-        "embedding": (None, 5, 5, 64),
+        LOGITS_NAME: (None, 11),
+        EMBEDDING_NAME: (None, 5, 5, 64),
     }
     assert model.name == "edge16"  # the classifier alone, not the trainer around it
     assert "augmentation" not in {layer.name for layer in model.layers}
     strokes = keras.models.load_model(trained / STROKE_MODEL_FILE)
     assert strokes.input_shape == (None, 64, 7) and strokes.name == "stroke48"
-    assert tuple(strokes.output["embedding"].shape) == (None, 1, 16, 96)
+    assert tuple(strokes.output[EMBEDDING_NAME].shape) == (None, 1, 16, 96)
 
     report = json.loads((trained / REPORT_FILE).read_text())
     # 91% here after two short epochs on 600 images, where chance is 10%
@@ -248,9 +248,9 @@ def test_every_architecture_builds_with_the_model_contract(names, shape):
         assert network.input_shape == (None, *shape), name
         assert network.output_shape == (None, 11), name
         outputs = deployable(network)(np.zeros((2, *shape), np.float32))
-        np.testing.assert_allclose(np.sum(outputs["probabilities"], axis=1), 1, rtol=1e-6)
-        assert outputs["not_digit"].shape == (2,), name
-        assert outputs["embedding"].shape[0] == 2, name
+        assert set(outputs) == {LOGITS_NAME, EMBEDDING_NAME}, name
+        assert outputs[LOGITS_NAME].shape == (2, 11), name
+        assert outputs[EMBEDDING_NAME].shape[0] == 2, name
 
 
 def test_help_shows_every_option_with_its_default(capsys):

@@ -55,7 +55,7 @@ class Mix:
     )
     mnist_repeats: int = field(
         default=2,
-        metadata={"help": "times each MNIST image is shown per epoch, so pen data does not drown it"},
+        metadata={"help": "showings of each MNIST image per epoch, so pen data does not drown it"},
     )
     letter_variants: int = 1  # varied renderings of each training letter, plus it
     shapes_per_kind: int = 600  # of each kind in `training.shapes`
