@@ -43,3 +43,15 @@ def test_benchmark_measures_every_variant_and_writes_the_rows(
     )
     assert rows[BASELINE_ROW]["ratio"] == 1.0
     assert all(row["single_median_us"] > 0 and row["throughput"] > 0 for row in rows.values())
+
+
+def test_without_the_keras_model_the_shipped_onnx_models_are_still_measured(
+    tiny_artifacts, tiny_export, mnist_path, pen_path, letters_path, tmp_path
+):
+    """A user holding only runtime/models and the baseline can still benchmark them."""
+    args = ["--baseline", str(tiny_artifacts / "model.keras"), "--models-dir", str(tiny_export)]
+    args += [*data_args(mnist_path, pen_path, letters_path), "--rounds", "1"]
+    assert main([*args, "--json", str(tmp_path / "rows.json")]) == 0
+    rows = {r["name"] for r in json.loads((tmp_path / "rows.json").read_text())["figures"]["rows"]}
+    assert {BASELINE_ROW, PAIR_ROW, "shipped image int8 ONNX"} <= rows
+    assert not any(name.startswith("Keras") or "LiteRT" in name for name in rows)

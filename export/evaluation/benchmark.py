@@ -47,15 +47,17 @@ def measure(args) -> Result:
     import onnx
 
     from export.evaluation.latency import Variant, measure, measure_files
-    from export.pipeline import export_models, load_keras, load_sources, model_file
+    from export.pipeline import Sources, export_models, load_keras, load_sources, model_file
     from export.quantize import QuantSettings
     from runtime.engine import LOGITS_NAME, NUM_DIGITS, Engine
     from runtime.preprocess import model_batch
+    from training.data import load_mnist
 
     def sources(keras_path: Path):
         return load_sources(keras_path, args.data, args.pen_data, args.letters_data)
 
-    shipped = sources(args.keras_model)
+    with_keras = args.keras_model is not None
+    shipped = sources(args.keras_model) if with_keras else Sources(load_mnist(args.data))
     x_test, y_test = model_batch(shipped.mnist.x_test), shipped.mnist.y_test
     image, stroke = (args.models_dir / model_file(stem, "int8") for stem in ("digits", "strokes"))
     with tempfile.TemporaryDirectory() as scratch:
@@ -89,19 +91,21 @@ def measure(args) -> Result:
                 sizes[pair] = sum(
                     (folder / model_file(s, "int8")).stat().st_size for s in ("digits", "strokes")
                 )
-        if _litert_available():
+        if with_keras and _litert_available():
             variants["shipped image int8 LiteRT"] = Variant(
                 _litert_int8(args.keras_model, shipped, Path(scratch)), "litert"
             )
         latencies = measure_files(variants, rounds=args.rounds)
-        keras_model = load_keras(args.keras_model)
-        keras_runs = {
-            "Keras model(x)": lambda n: lambda x=x_test[:n]: keras_model(x, training=False),
-            "Keras predict": lambda n: (
-                lambda x=x_test[:n]: keras_model.predict(x, batch_size=256, verbose=0)
-            ),
-        }
-        latencies |= measure(keras_runs, rounds=3, calls=30, batch_calls=3)
+        keras_runs = {}
+        if with_keras:
+            keras_model = load_keras(args.keras_model)
+            keras_runs = {
+                "Keras model(x)": lambda n: lambda x=x_test[:n]: keras_model(x, training=False),
+                "Keras predict": lambda n: (
+                    lambda x=x_test[:n]: keras_model.predict(x, batch_size=256, verbose=0)
+                ),
+            }
+            latencies |= measure(keras_runs, rounds=3, calls=30, batch_calls=3)
         scores = {}
         for name, variant in variants.items():
             if variant.kind == "stroke":
@@ -236,8 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keras-model",
         type=Path,
-        default=DEFAULT_FOLDER / MODEL_FILE,
-        help="the shipped models' Keras image model",
+        help="the shipped models' Keras image model, for the Keras and LiteRT rows (without "
+        "it, those are left out)",
     )
     parser.add_argument("--models-dir", type=Path, default=MODELS_DIR, help="shipped ONNX models")
     parser.add_argument(
