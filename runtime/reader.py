@@ -237,7 +237,8 @@ def _stroke_atoms(writing: Writing, height: float | None):
             pieces = lattice.side_by_side([writing.boxes[i] for i in part.members], height)
             pieces = [tuple(part.members[i] for i in piece) for piece in pieces]
         for piece in pieces:
-            atoms.append(lattice.Atom(segment.span_of(writing.boxes, piece), index))
+            span = part.span if len(pieces) == 1 else segment.span_of(writing.boxes, piece)
+            atoms.append(lattice.Atom(span, index))
             members.append(piece)
     return atoms, members
 

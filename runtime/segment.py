@@ -192,10 +192,13 @@ def _gap(a: Box, b: Box) -> float:
 
 def span_of(boxes: Sequence[Box], members: Sequence[int]) -> Box:
     """The box around the pieces `members`."""
-    span = boxes[members[0]]
-    for i in members[1:]:
-        span = span.union(boxes[i])
-    return span
+    chosen = [boxes[i] for i in members]
+    return Box(
+        min(b.left for b in chosen),
+        min(b.top for b in chosen),
+        max(b.right for b in chosen),
+        max(b.bottom for b in chosen),
+    )
 
 
 def reach(height_a: float, height_b: float) -> float:

@@ -25,9 +25,11 @@ GET_A_DISPLAY = (
     "SDL_VIDEODRIVER=dummy to run it without a window, for automation"
 )
 # An idle pad looks for events this often. Each look costs a wake-up: on the 2-core development
-# machine (a VM) 0.4-0.9% of a core in all over two runs, against 2% for pygame's own wait
-# (export.evaluation.pad_figures); the first event after idling waits for the next look.
-IDLE_POLL_S = 0.02
+# machine (a VM), at 0.02 s, 0.4% and 0.6% of a core in two runs of the same code, against 2% for
+# pygame's own wait (export.evaluation.pad_figures); 0.025 s takes a fifth of the wake-ups off
+# (0.5% in its run: the machine's noise is as large). The first event after idling waits for the
+# next look: median 9.6 ms at 0.02 s, 15.1 ms at 0.025 s, well within a frame or two.
+IDLE_POLL_S = 0.025
 HANDLING, PRESENTED = "handling", "presented"  # what a watcher is told (see `run`)
 
 
