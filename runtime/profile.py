@@ -104,9 +104,10 @@ class Profile:
 
     def save(self, path: Path) -> None:
         """Write the profile atomically: the old file stays whole until the new one is."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
+        name = None
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npz")
             with os.fdopen(fd, "wb") as handle:
                 np.savez(
                     handle,
@@ -123,8 +124,9 @@ class Profile:
                 f"cannot write the profile {path}: {error.strerror or error}"
             ) from None
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(name)
+            if name is not None:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(name)
 
 
 def load(path: Path, model: str) -> Loaded:
