@@ -215,3 +215,14 @@ def test_bad_strokes_are_one_line_errors(text, message):
     with pytest.raises(InputError) as error:
         parse_strokes(text)
     assert str(error.value) == message
+
+
+@pytest.mark.parametrize(("line", "label"), [({}, None), ({"label": 0}, 0), ({"label": 9}, 9)])
+def test_a_stroke_line_s_label_is_the_digit_it_says(line, label):
+    assert inputs.parse_label(json.dumps({"strokes": [], **line})) == label
+
+
+@pytest.mark.parametrize("label", [-1, 10, True, 4.0, "4", None], ids=repr)
+def test_a_label_that_is_no_digit_is_a_one_line_error(label):
+    with pytest.raises(inputs.InputError, match=r'^"label" must be a digit, 0 to 9$'):
+        inputs.parse_label(json.dumps({"strokes": [], "label": label}))

@@ -2,8 +2,8 @@
 on disk. With the shipped image model alone (`--no-strokes`: the stroke model reads all but two
 of them right) and a validation writer's (28) 1s, three of which it reads as 7s."""
 
+import io
 import json
-import subprocess
 import sys
 
 import numpy as np
@@ -11,6 +11,7 @@ import pygame
 import pytest
 from pad_events import feed, key, stroke
 
+from runtime import predict
 from runtime import profile as profile_module
 from runtime.engine import Engine
 from runtime.pad import Pad
@@ -154,27 +155,63 @@ def test_without_a_profile_a_correction_says_it_was_not_learned(engine, ones_rea
     assert pad.reading.number == "7" and pad.notice.startswith("not learned")
 
 
-def test_label_lines_teach_a_profile_line_by_line_through_predict(ones_read_as_sevens, tmp_path):
+def _predict(lines: list[str], *options: str, monkeypatch, capsys) -> tuple[int, list[dict], str]:
+    """digits-predict --strokes - on these lines: its exit code, answers and stderr."""
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code = predict.main([*PREDICT, *options])
+    out, err = capsys.readouterr()
+    return code, [json.loads(line) for line in out.splitlines()], err
+
+
+def _line(strokes, **extra) -> str:
+    return json.dumps({"strokes": [s.tolist() for s in strokes], **extra})
+
+
+def test_label_lines_teach_a_profile_line_by_line_through_predict(
+    ones_read_as_sevens, tmp_path, monkeypatch, capsys
+):
     lines = [
-        json.dumps({"strokes": [s.tolist() for s in ones_read_as_sevens[0]], "label": 1}),
-        json.dumps({"strokes": [s.tolist() for s in ones_read_as_sevens[1]], "label": 1}),
-        json.dumps({"strokes": [s.tolist() for s in ones_read_as_sevens[2]]}),
+        _line(ones_read_as_sevens[0], label=1),
+        _line(ones_read_as_sevens[1], label=1),
+        _line(ones_read_as_sevens[2]),
         json.dumps({"strokes": [[[0, 0], [0, 100]]], "label": "one"}),
     ]
     path = tmp_path / "writer.npz"
-    command = [sys.executable, "-m", "runtime.predict", *PREDICT, "--profile", str(path)]
-    result = subprocess.run(
-        command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120
+    code, answers, _ = _predict(
+        lines, "--profile", str(path), monkeypatch=monkeypatch, capsys=capsys
     )
-    answers = [json.loads(line) for line in result.stdout.splitlines()]
     assert answers[0]["number"] == "7"  # answered before it is learned
     assert answers[2]["number"] == "1"  # after two labelled lines
-    assert "label" in answers[3]["error"] and result.returncode == 1
+    assert "label" in answers[3]["error"] and code == 1
     assert profile_module.load(path, Engine().model_id).profile.labels.tolist() == [1, 1]
 
 
-def test_without_profile_predict_reads_as_the_models_do(ones_read_as_sevens):
-    line = json.dumps({"strokes": [s.tolist() for s in ones_read_as_sevens[2]], "label": 1})
-    command = [sys.executable, "-m", "runtime.predict", *PREDICT]
-    result = subprocess.run(command, input=line + "\n", capture_output=True, text=True, timeout=120)
-    assert json.loads(result.stdout)["number"] == "7" and result.returncode == 0
+def test_without_profile_predict_reads_as_the_models_do(ones_read_as_sevens, monkeypatch, capsys):
+    line = _line(ones_read_as_sevens[2], label=1)
+    code, answers, _ = _predict([line], monkeypatch=monkeypatch, capsys=capsys)
+    assert answers[0]["number"] == "7" and code == 0
+
+
+def test_no_profile_leaves_a_named_profile_unread_and_unchanged(
+    ones_read_as_sevens, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "writer.npz"
+    taught = [_line(ones_read_as_sevens[i], label=1) for i in (0, 1)]
+    _predict(taught, "--profile", str(path), monkeypatch=monkeypatch, capsys=capsys)
+    before = path.read_bytes()
+    lines = [_line(ones_read_as_sevens[2]), _line(ones_read_as_sevens[2], label=1)]
+    options = ("--profile", str(path), "--no-profile")
+    _, answers, _ = _predict(lines, *options, monkeypatch=monkeypatch, capsys=capsys)
+    assert answers[0]["number"] == "7" and path.read_bytes() == before
+
+
+def test_predict_sets_a_damaged_profile_aside_says_so_and_starts_afresh(
+    ones_read_as_sevens, tmp_path, monkeypatch, capsys
+):
+    path = tmp_path / "writer.npz"
+    path.write_bytes(b"not a profile")
+    lines = [_line(ones_read_as_sevens[0], label=1)]
+    code, _, err = _predict(lines, "--profile", str(path), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and err.startswith("digits-predict: the profile") and "damaged" in err
+    assert err.count("\n") == 1 and len(list(tmp_path.glob("writer.npz.damaged-*"))) == 1
+    assert profile_module.load(path, Engine().model_id).profile.labels.tolist() == [1]
