@@ -2,6 +2,7 @@
 reading costs. The model's plumbing only (a tiny model); what the shipped model reads is in
 test_shipped_model.py."""
 
+import itertools
 from dataclasses import replace
 
 import drawings
@@ -183,3 +184,23 @@ def test_a_reading_times_the_whole_reading_in_milliseconds(reader, monkeypatch):
     assert reader.read_ink(seven_ink()).ms == pytest.approx(500.0)
     canvas = drawings.draw(Canvas((300, 300)), drawings.SEVEN, SEVEN_BOX)
     assert reader.read_strokes(canvas.pixel_strokes()).ms == pytest.approx(500.0)
+
+
+def test_a_profile_s_minima_are_taken_lowest_first_and_only_in_its_middle_three_fifths():
+    """The ends (columns 0 and 9, the lowest of all) are no place to cut; equal minima go
+    nearest the middle first."""
+    assert reader_module._minima(np.array([0, 5, 3, 4, 2, 6, 1, 7, 8, 0])) == [6, 4, 2]
+    assert reader_module._minima(np.array([9, 9, 9, 4, 4, 9, 4, 9, 9, 9])) == [4, 6, 3]
+
+
+def test_two_touching_rings_are_offered_a_cut_where_they_meet():
+    rows, columns = np.mgrid[0:40, 0:80]
+
+    def ring(middle: int) -> np.ndarray:
+        distance = np.hypot(columns - middle, rows - 20)
+        return (distance >= 14) & (distance <= 19)
+
+    cuts = reader_module._cut_columns(ring(19) | ring(57), height=40.0)
+    assert 38 in cuts  # the one column both rings touch
+    assert all(16 <= cut < 64 for cut in cuts)
+    assert all(b - a >= 40 / 6 for a, b in itertools.pairwise(cuts))
