@@ -3,7 +3,7 @@
 import math
 
 from runtime import lattice
-from runtime.lattice import Atom, best_path, candidates, score, side_by_side
+from runtime.lattice import Atom, best_path, candidates, score, side_by_side, whole_part
 from runtime.segment import Box
 
 HEIGHT = 100.0
@@ -64,3 +64,49 @@ def test_pieces_overlapping_across_stay_together_side_by_side_ones_are_cut():
     assert len(side_by_side([face, eye, smile], HEIGHT)) == 1
     three, eight = Box(0, 0, 50, 100), Box(48, 0, 100, 100)  # touching, barely overlapping
     assert side_by_side([eight, three], HEIGHT) == [[1], [0]]
+
+
+def test_pieces_are_cut_where_they_overlap_by_exactly_the_allowed_amount_not_more():
+    left, right = Box(0, 0, 60, 100), Box(50, 0, 100, 100)  # overlap 10 = CUT_OVERLAP of 100
+    assert side_by_side([left, right], HEIGHT) == [[0], [1]]
+    assert side_by_side([Box(0, 0, 61, 100), right], HEIGHT) == [[0, 1]]
+
+
+def test_a_single_atom_is_read_however_wide_it_is():
+    row = atoms((0, 120, 0), (120, 240, 1))
+    assert candidates(row, HEIGHT) == [(0, 1), (1, 2)]
+
+
+def test_a_run_exactly_the_widest_allowed_is_tried_a_wider_one_is_not():
+    assert (0, 2) in candidates(atoms((0, 50, 0), (60, 110, 1)), HEIGHT)
+    assert (0, 2) not in candidates(atoms((0, 50, 0), (60, 111, 1)), HEIGHT)
+
+
+def test_atoms_unread_alone_stay_in_the_reading_of_the_run_that_covers_them():
+    row = atoms((0, 30, 0), (30, 60, 0))
+    assert best_path(row, {(0, 2): -1.0}, HEIGHT) == [(0, 2)]
+
+
+def test_a_piece_of_a_part_is_never_read_as_not_a_digit():
+    chances = [0.2] + [0.0] * 9
+    assert math.isclose(score(chances, 0.9, whole=False), math.log(0.1 * 0.2))
+    assert score(chances, 0.9) == math.log(0.9) - lattice.NOT_DIGIT_COST
+
+
+def test_costs_are_for_cutting_into_a_part_merging_parts_and_width():
+    one_part = atoms((0, 30, 0), (30, 60, 0))
+    assert lattice._costs(one_part, 0, 1, HEIGHT) == 0.0  # the line's first atom cuts nothing
+    assert lattice._costs(one_part, 1, 2, HEIGHT) == lattice.SPLIT_COST
+    three = atoms((0, 20, 0), (20, 40, 1), (40, 60, 2))
+    assert math.isclose(lattice._costs(three, 0, 3, HEIGHT), 2 * lattice.MERGE_COST)
+    wide = atoms((0, 90, 0))
+    assert math.isclose(
+        lattice._costs(wide, 0, 1, HEIGHT), lattice.WIDE_COST * (0.9 - lattice.WIDE)
+    )
+
+
+def test_a_run_is_a_whole_part_only_when_no_atom_of_its_part_is_outside_it():
+    row = atoms((0, 30, 0), (30, 60, 0), (70, 100, 1))
+    assert not whole_part(row, (0, 1)) and not whole_part(row, (1, 2))
+    assert whole_part(row, (0, 2)) and whole_part(row, (2, 3))
+    assert not whole_part(row, (1, 3))
