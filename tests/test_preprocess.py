@@ -362,3 +362,46 @@ def test_the_paper_is_the_grey_of_the_picture_s_edge_however_much_ink_there_is()
     picture[10:30, 10:20] = 255
     ink = ink_from_grayscale(picture)
     assert ink[20, 5] == 1.0 and ink[0, 0] == 0.0 and ink[20, 15] == 0.0
+
+
+def test_both_filled_loops_of_a_marker_are_hollowed_and_a_bold_crossing_is_not():
+    from runtime.preprocess import _hollowed
+
+    loops = np.zeros((200, 60), bool)
+    loops[5:195, 40:55] = True  # a long stem...
+    loops[5:50, 5:55] = loops[60:105, 5:55] = True  # ...with two loops filled in
+    hollowed = _hollowed(loops)
+    assert not hollowed[27, 28] and not hollowed[82, 28] and hollowed[150, 47]
+    plus = np.zeros((80, 80), bool)
+    plus[32:47, 5:75] = plus[5:75, 32:47] = True  # deep only in a sliver where the bars cross
+    assert (_hollowed(plus) == plus).all()
+
+
+def test_depth_counts_the_steps_in_from_the_paper():
+    from runtime.preprocess import _depth
+
+    square = np.zeros((7, 7), bool)
+    square[1:6, 1:6] = True
+    depth = _depth(square)
+    assert depth[3, 3] == 3 and depth[2, 2] == 2 and depth[1, 1] == 1 and depth[0, 0] == 0
+
+
+def test_components_are_numbered_from_one_and_a_line_is_one_of_them():
+    from runtime.preprocess import _labels
+
+    mask = np.zeros((6, 9), bool)
+    mask[1, 1:8] = True  # a line running right from the first pixel flooded
+    mask[3:6, 4] = True  # a separate one running down
+    labels = _labels(mask)
+    assert (labels[mask] > 0).all() and (labels[~mask] == 0).all()
+    assert len(np.unique(labels[1, 1:8])) == 1 and len(np.unique(labels[3:6, 4])) == 1
+    assert labels[1, 1] != labels[3, 4]
+
+
+def test_each_pass_of_thinning_peels_one_pixel_a_side():
+    from runtime.preprocess import thinned
+
+    bar = np.zeros((20, 60), bool)
+    bar[5:14, 5:55] = True  # 9 px thick
+    assert (thinned(bar, 0) == bar).all()
+    assert [thinned(bar, passes)[:, 30].sum() for passes in (1, 2, 3)] == [7, 5, 3]
