@@ -405,3 +405,13 @@ def test_each_pass_of_thinning_peels_one_pixel_a_side():
     bar[5:14, 5:55] = True  # 9 px thick
     assert (thinned(bar, 0) == bar).all()
     assert [thinned(bar, passes)[:, 30].sum() for passes in (1, 2, 3)] == [7, 5, 3]
+
+
+def test_thinned_all_the_way_a_bold_bar_is_a_one_pixel_line_shortened_only_by_its_half_width():
+    from runtime.preprocess import thinned
+
+    bar = np.zeros((20, 60), bool)
+    bar[5:14, 5:55] = True  # 9 px thick, 50 long
+    line = thinned(bar)
+    columns = np.flatnonzero(line.any(axis=0))
+    assert (line.sum(axis=0)[columns] == 1).all() and columns.tolist() == list(range(9, 50))

@@ -28,7 +28,8 @@ def test_the_projection_is_fixed_unit_length_and_keeps_neighbours_near():
     np.testing.assert_array_equal(project(FOURS), reduced)
     other = project(RNG.normal(0, 1, (1, 1600)))
     assert (reduced[1:] @ reduced[0]).min() > (other @ reduced[0]).max()
-    # pinned: every stored profile depends on it
+    # pinned: every stored profile depends on it (computed afresh, not taken from the cache)
+    profile_module._PROJECTIONS.clear()
     signs = np.array([[-1, 1, -1, -1, -1, -1], [-1, 1, -1, 1, 1, 1], [1, -1, -1, -1, 1, 1]])
     np.testing.assert_allclose(profile_module._projection(3)[:, :6], signs / np.sqrt(128))
     # ...and all of it, for the image model's 1600-wide embedding

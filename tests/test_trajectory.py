@@ -26,7 +26,7 @@ def test_the_drawing_is_centred_and_scaled_by_its_longer_side():
     assert x.min() == pytest.approx(-0.3) and 0.28 < x.max() <= 0.3  # a corner may be cut
 
 
-@pytest.mark.parametrize("scale", [0.01, 7.0])
+@pytest.mark.parametrize("scale", [0.001, 7.0])
 def test_the_same_drawing_anywhere_and_at_any_size_has_one_trajectory(scale):
     moved = [stroke * scale + (500, -30) for stroke in SEVEN]
     np.testing.assert_allclose(features(moved), features(SEVEN), atol=1e-5)
@@ -79,3 +79,18 @@ def test_a_stroke_drawn_the_other_way_has_its_steps_and_direction_reversed():
 def test_a_drawing_of_dots_still_has_a_finite_trajectory(drawing):
     found = features(drawing)
     assert found.shape == INPUT_SHAPE and np.isfinite(found).all()
+
+
+def test_the_pen_down_steps_sum_to_the_number_of_points_whatever_the_drawing_s_length():
+    found = features(SEVEN)
+    lifted = np.flatnonzero(found[:, COLUMN["pen_up"]])[0]
+    steps = np.hypot(found[:, COLUMN["dx"]], found[:, COLUMN["dy"]])
+    assert np.delete(steps, lifted - 1).sum() == pytest.approx(POINTS, rel=0.01)  # a corner cut
+
+
+def test_with_a_point_pair_each_every_stroke_is_its_two_ends():
+    dashes = [np.array([[10.0 * i, 0], [10.0 * i + 6, 3], [10.0 * i + 4, 8]]) for i in range(32)]
+    xy = features(dashes)[:, [COLUMN["x"], COLUMN["y"]]]
+    ends = np.concatenate([dash[[0, -1]] for dash in dashes])
+    extent = 10.0 * 31 + 6
+    np.testing.assert_allclose(xy, (ends - [extent / 2, 4]) / extent, atol=1e-6)
