@@ -137,8 +137,10 @@ def test_the_reader_forgets_the_oldest_digits_beyond_its_bound(tiny_engine, monk
     lines = [[np.array([[0.0, 0.0], [float(i), 100.0]])] for i in range(3)]
     for strokes in lines:
         reader.read_strokes(strokes)
-    reader.read_strokes(lines[2])  # remembered
-    reader.read_strokes(lines[0])  # forgotten: drawn again
+    reader.read_strokes(lines[1])  # the two newest are remembered...
+    reader.read_strokes(lines[2])
+    assert drawn == [1, 1, 1]
+    reader.read_strokes(lines[0])  # ...the oldest forgotten: drawn again
     assert drawn == [1, 1, 1, 1]
     assert CACHE_SIZE >= 100  # a canvas of numbers stays remembered
 
@@ -181,6 +183,7 @@ def test_a_reading_carries_the_line_height_in_the_drawing_s_units(reader):
 
 def test_a_reading_times_the_whole_reading_in_milliseconds(reader, monkeypatch):
     monkeypatch.setattr(reader_module, "time", ticking_clock(0.5))
+    assert reader.read_ink(np.zeros((40, 40), np.uint8)).ms == pytest.approx(500.0)  # blank
     assert reader.read_ink(seven_ink()).ms == pytest.approx(500.0)
     canvas = drawings.draw(Canvas((300, 300)), drawings.SEVEN, SEVEN_BOX)
     assert reader.read_strokes(canvas.pixel_strokes()).ms == pytest.approx(500.0)

@@ -321,3 +321,16 @@ def test_a_16_pixel_scan_of_a_digit_reads_as_its_enlargement(reader, tmp_path, s
     small = np.asarray(Image.fromarray(picture).resize((16, 16), Image.Resampling.BOX))
     large = np.asarray(Image.fromarray(small).resize((256, 256), Image.Resampling.BICUBIC))
     assert read_picture(reader, small, tmp_path) == read_picture(reader, large, tmp_path)
+
+
+class AlwaysThree:
+    """A writer's profile that is sure every digit this writer writes is a 3."""
+
+    def adapt(self, probabilities, embeddings):
+        return np.tile(np.eye(10)[3], (len(probabilities), 1))
+
+
+def test_an_image_is_read_through_the_writer_s_profile(engine):
+    ink = drawings.draw(Canvas((300, 300)), drawings.SEVEN, (0.25, 0.2, 0.6)).ink()
+    (seven,) = Reader(engine, profile=AlwaysThree()).read_ink(ink).digits
+    assert seven.prediction.digit == 3 and seven.prediction.confidence == 1.0
