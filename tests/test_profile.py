@@ -52,6 +52,21 @@ def test_a_correction_tilts_like_drawings_toward_its_digit_and_others_not_much()
     assert len(profile) == 0
 
 
+def test_undoing_and_forgetting_take_samples_out_of_the_profile_and_its_tilt():
+    profile = Profile("model")
+    misread = np.full((1, 10), 0.02)
+    misread[0, 5] = 0.82
+    for index, digit in enumerate((4, 4, 7)):
+        profile.learn(FOURS[index], digit)
+    assert profile.adapt(misread, FOURS[3:4]).argmax() in (4, 7)  # the tilt is worked out...
+    profile.forget_last()  # ...and worked out again without the 7
+    assert profile.labels.tolist() == [4, 4] and profile.embeddings.shape == (2, DIMENSIONS)
+    assert profile.adapt(misread, FOURS[3:4]).argmax() == 4
+    profile.clear()
+    profile.learn(FOURS[0], 4)
+    assert profile.labels.tolist() == [4] and profile.embeddings.shape == (1, DIMENSIONS)
+
+
 def test_the_oldest_samples_go_beyond_the_capacity():
     profile = Profile("model")
     for index in range(CAPACITY + 3):
@@ -60,7 +75,7 @@ def test_the_oldest_samples_go_beyond_the_capacity():
 
 
 def test_a_profile_survives_a_restart_and_is_written_atomically(tmp_path):
-    path = tmp_path / "digits" / "profile.npz"
+    path = tmp_path / "data" / "digits" / "profile.npz"  # its folders made as needed
     profile = Profile("model")
     profile.learn(FOURS[0], 4)
     profile.save(path)
@@ -68,6 +83,8 @@ def test_a_profile_survives_a_restart_and_is_written_atomically(tmp_path):
     assert again.message is None and again.profile.labels.tolist() == [4]
     np.testing.assert_allclose(again.profile.embeddings, profile.embeddings, atol=1e-3)
     assert [p.name for p in path.parent.iterdir()] == ["profile.npz"]  # no temporary left
+    with np.load(path) as stored:  # half precision: a full profile stays small
+        assert stored["embeddings"].dtype == np.float16
 
 
 def test_a_profile_of_other_models_is_set_aside_not_applied(tmp_path):
