@@ -47,3 +47,5 @@ def test_the_fusion_round_trips_through_the_metadata_and_refuses_nonsense():
         Fusion.from_metadata({TEMPERATURE_KEY: "1"})
     with pytest.raises(ModelError, match="not a positive number"):
         Fusion.from_metadata({WEIGHT_KEY: "nan", TEMPERATURE_KEY: "1"})
+    with pytest.raises(ModelError, match="fusion_weight is '0', not a positive number"):
+        Fusion.from_metadata({WEIGHT_KEY: "0", TEMPERATURE_KEY: "1"})

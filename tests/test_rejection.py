@@ -67,3 +67,10 @@ def test_unsure_follows_the_models_threshold(tmp_path):
     image = np.zeros((1, 28, 28))
     assert not Engine(sure).predict_batch(image)[0].unsure
     assert Engine(unsure).predict_batch(image)[0].unsure
+
+
+def test_a_part_among_digits_stays_not_a_digit_from_exactly_the_line_s_threshold():
+    from runtime.rejection import IN_A_LINE, rejects_in_a_line
+
+    assert rejects_in_a_line(IN_A_LINE) and not rejects_in_a_line(IN_A_LINE - 1e-6)
+    assert not rejects_in_a_line(None)  # a model that cannot say "not a digit"

@@ -425,3 +425,15 @@ def test_a_canvas_covered_in_strokes_is_one_cluster_compared_near_the_new_stroke
     writing = written(_strokes_over(np.random.default_rng(0), 400, 100))
     assert len(writing.clusters) == 1
     assert len(compared) < 2 * 400
+
+
+@pytest.mark.parametrize("flip", [(), (0,), (1,), (0, 1)], ids=["tr", "br", "tl", "bl"])
+def test_a_frame_with_one_corner_left_open_is_no_frame(flip):
+    from runtime import segment
+
+    frame = np.zeros((60, 100), bool)
+    frame[:3, :] = frame[-3:, :] = frame[:, :3] = frame[:, -3:] = True
+    box = Box(0, 0, 100, 60)
+    assert segment._cornered(np.flip(frame, flip), box)
+    frame[:20, 60:] = False  # the top right corner, 40% of the width and a third of the height
+    assert not segment._cornered(np.flip(frame, flip), box)
