@@ -59,6 +59,21 @@ def test_a_short_stroke_keeps_its_two_points_beside_a_long_one():
     found = features(long_and_dot)
     assert found[-2:, COLUMN["pen_up"]].tolist() == [1.0, 0.0]
     assert trajectory._shares(np.array([1.0] * 40)).sum() == POINTS  # more strokes than pairs
+    assert (trajectory._shares(np.arange(1.0, 41.0))[:6] == 0).all()  # the shortest get none
+
+
+def test_points_left_over_go_to_the_strokes_with_the_largest_remainders():
+    assert trajectory._shares(np.array([1.0, 2.0, 2.0])).tolist() == [14, 25, 25]  # 2 + 11.6...
+
+
+def test_every_stroke_points_the_pen_s_own_way_and_a_dot_points_as_the_next_stroke():
+    dot_then_crossbar = [np.array([[0.0, 0.0]]), np.array([[0.0, 50.0], [100.0, 50.0]])]
+    found = features(dot_then_crossbar)
+    assert (found[:, COLUMN["cos"]] == pytest.approx(1.0)) and (
+        found[:, COLUMN["sin"]] == pytest.approx(0.0)
+    )
+    still = features([np.array([[5.0, 5.0], [5.0, 5.0]])])  # no movement at all: pointing right
+    assert (still[:, COLUMN["cos"]] == 1.0).all() and (still[:, COLUMN["sin"]] == 0.0).all()
 
 
 def test_a_stroke_drawn_the_other_way_has_its_steps_and_direction_reversed():
@@ -89,8 +104,10 @@ def test_the_pen_down_steps_sum_to_the_number_of_points_whatever_the_drawing_s_l
 
 
 def test_with_a_point_pair_each_every_stroke_is_its_two_ends():
-    dashes = [np.array([[10.0 * i, 0], [10.0 * i + 6, 3], [10.0 * i + 4, 8]]) for i in range(32)]
-    xy = features(dashes)[:, [COLUMN["x"], COLUMN["y"]]]
+    dashes = [
+        np.array([[10.0 * i, 0], [10.0 * i + 6, 3], [10.0 * i, 4 + 8 * (i % 4)]]) for i in range(32)
+    ]
+    xy = features(dashes)[:, [COLUMN["x"], COLUMN["y"]]]  # however long each dash is
     ends = np.concatenate([dash[[0, -1]] for dash in dashes])
-    extent = 10.0 * 31 + 6
-    np.testing.assert_allclose(xy, (ends - [extent / 2, 4]) / extent, atol=1e-6)
+    low, high = ends.min(axis=0), np.array([10.0 * 31 + 6, ends[:, 1].max()])
+    np.testing.assert_allclose(xy, (ends - (low + high) / 2) / (high - low).max(), atol=1e-6)
