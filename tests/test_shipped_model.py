@@ -334,3 +334,15 @@ def test_an_image_is_read_through_the_writer_s_profile(engine):
     ink = drawings.draw(Canvas((300, 300)), drawings.SEVEN, (0.25, 0.2, 0.6)).ink()
     (seven,) = Reader(engine, profile=AlwaysThree()).read_ink(ink).digits
     assert seven.prediction.digit == 3 and seven.prediction.confidence == 1.0
+
+
+def test_strokes_given_with_their_pictures_are_read_by_both_models_together(engine):
+    from runtime import preprocess, trajectory
+    from runtime.canvas import render_strokes
+
+    seven = [np.array(stroke, float) * 100 for stroke in drawings.SEVEN]
+    images = preprocess.to_model_input(render_strokes(seven))[np.newaxis]
+    fused = engine.predict_batch(images, trajectory.batch([seven]))[0]
+    both = engine.decide(engine.read(images, trajectory.batch([seven])))[0]
+    assert fused.digit == 7 and fused.probabilities == both.probabilities
+    assert fused.probabilities != engine.predict_batch(images)[0].probabilities
