@@ -437,3 +437,14 @@ def test_a_frame_with_one_corner_left_open_is_no_frame(flip):
     assert segment._cornered(np.flip(frame, flip), box)
     frame[:20, 60:] = False  # the top right corner, 40% of the width and a third of the height
     assert not segment._cornered(np.flip(frame, flip), box)
+
+
+def test_near_is_the_stretch_of_a_path_that_reaches_the_other_s_extent():
+    from runtime.segment import _near
+
+    path = np.array([[10.0 * i, 0.0] for i in range(6)])  # 0 to 50 along the x axis
+    other = np.array([[18.0, -2.0], [22.0, 40.0]])  # spans x 18-22 (and far up in y)
+    np.testing.assert_array_equal(_near(path, other, 1.0), path[1:4])  # the segments 10-20-30
+    assert len(_near(path + np.array([0.0, 50.0]), other, 1.0)) == 0  # beyond its extent in y
+    np.testing.assert_array_equal(_near(np.array([[20.0, 0.0]]), other, 1.0), [[20.0, 0.0]])
+    assert len(_near(np.array([[90.0, 0.0]]), other, 1.0)) == 0  # a dot far away
