@@ -175,6 +175,7 @@ def test_label_lines_teach_a_profile_line_by_line_through_predict(
         _line(ones_read_as_sevens[1], label=1),
         _line(ones_read_as_sevens[2]),
         json.dumps({"strokes": [[[0, 0], [0, 100]]], "label": "one"}),
+        json.dumps({"strokes": [[[0, 0], [0, 100]], [[300, 0], [300, 100]]], "label": 1}),
     ]
     path = tmp_path / "writer.npz"
     code, answers, _ = _predict(
@@ -183,6 +184,7 @@ def test_label_lines_teach_a_profile_line_by_line_through_predict(
     assert answers[0]["number"] == "7"  # answered before it is learned
     assert answers[2]["number"] == "1"  # after two labelled lines
     assert "label" in answers[3]["error"] and code == 1
+    assert '"label" is for a drawing of one digit' in answers[4]["error"]  # "11" teaches nothing
     assert profile_module.load(path, Engine().model_id).profile.labels.tolist() == [1, 1]
 
 
