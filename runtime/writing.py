@@ -34,12 +34,10 @@ class Cluster:
 
 @dataclass(frozen=True)
 class Part:
-    """A group of strokes read as one digit: which strokes, where, and a digest of their
-    content (the same strokes anywhere in any writing have the same key)."""
+    """A group of strokes read as one digit: which strokes, and where."""
 
     members: tuple[int, ...]
     span: Box
-    key: bytes
 
 
 @dataclass(frozen=True)
@@ -148,7 +146,7 @@ class Writing:
         for chosen in digits:
             members = tuple(sorted(i for c in chosen for i in clusters[c].members))
             span = segment.span_of([clusters[c].span for c in chosen], range(len(chosen)))
-            parts.append(Part(members, span, self.key_of(members)))
+            parts.append(Part(members, span))
         return parts
 
     def key_of(self, members: tuple[int, ...]) -> bytes:

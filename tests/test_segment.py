@@ -448,3 +448,11 @@ def test_near_is_the_stretch_of_a_path_that_reaches_the_other_s_extent():
     assert len(_near(path + np.array([0.0, 50.0]), other, 1.0)) == 0  # beyond its extent in y
     np.testing.assert_array_equal(_near(np.array([[20.0, 0.0]]), other, 1.0), [[20.0, 0.0]])
     assert len(_near(np.array([[90.0, 0.0]]), other, 1.0)) == 0  # a dot far away
+
+
+def test_a_ring_drawn_round_a_digit_is_kept_it_is_no_frame():
+    mask = np.zeros((104, 104), dtype=bool)
+    ring = np.hypot(*np.mgrid[-50:51, -50:51])
+    mask[1:102, 1:102] = (ring > 47) & (ring <= 50)  # a circle, no ink near its box's corners
+    mask[30:70, 50:54] = True  # a 1 inside it
+    assert without_frames(components(mask)) == [0, 1]
