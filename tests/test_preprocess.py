@@ -415,3 +415,27 @@ def test_thinned_all_the_way_a_bold_bar_is_a_one_pixel_line_shortened_only_by_it
     line = thinned(bar)
     columns = np.flatnonzero(line.any(axis=0))
     assert (line.sum(axis=0)[columns] == 1).all() and columns.tolist() == list(range(9, 50))
+
+
+def test_a_marker_s_ring_is_peeled_to_the_model_s_stroke_width_not_to_a_hairline():
+    from runtime.preprocess import MODEL_STROKE
+
+    def ring(side: int, width: float) -> np.ndarray:
+        rows, columns = np.mgrid[:side, :side] - (side - 1) / 2
+        radius = np.hypot(rows, columns * 1.3)
+        return ((radius <= side / 2 - 1) & (radius > side / 2 - 1 - width)).astype(np.float32)
+
+    pen = MODEL_STROKE * 600
+    drawn = image_to_model_input(ring(600, pen))
+    marker = image_to_model_input(ring(600, 3 * pen))
+    assert 0.75 < marker.sum() / drawn.sum() < 1.25
+
+
+def test_a_pixel_grows_into_a_round_pen_s_disc():
+    from runtime.preprocess import _dilated
+
+    dot = np.zeros((3, 3), bool)
+    dot[1, 1] = True
+    grown = _dilated(dot, 2.0)
+    rows, columns = np.mgrid[-3:4, -3:4]
+    np.testing.assert_array_equal(grown, rows**2 + columns**2 <= 4)  # the image larger by 2
