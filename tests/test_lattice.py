@@ -75,10 +75,12 @@ def test_pieces_are_cut_where_they_overlap_by_exactly_the_allowed_amount_not_mor
 def test_a_single_atom_is_read_however_wide_it_is():
     row = atoms((0, 120, 0), (120, 240, 1))
     assert candidates(row, HEIGHT) == [(0, 1), (1, 2)]
+    halves = atoms((0, 120, 0), (120, 240, 0))  # pieces of one part, each too wide for a digit
+    assert candidates(halves, HEIGHT) == [(0, 1), (0, 2), (1, 2)]
 
 
 def test_a_run_exactly_the_widest_allowed_is_tried_a_wider_one_is_not():
-    assert (0, 2) in candidates(atoms((0, 50, 0), (60, 110, 1)), HEIGHT)
+    assert (0, 2) in candidates(atoms((0, 50, 0), (60, lattice.MAX_WIDTH * HEIGHT, 1)), HEIGHT)
     assert (0, 2) not in candidates(atoms((0, 50, 0), (60, 111, 1)), HEIGHT)
 
 
@@ -97,6 +99,8 @@ def test_costs_are_for_cutting_into_a_part_merging_parts_and_width():
     one_part = atoms((0, 30, 0), (30, 60, 0))
     assert lattice._costs(one_part, 0, 1, HEIGHT) == 0.0  # the line's first atom cuts nothing
     assert lattice._costs(one_part, 1, 2, HEIGHT) == lattice.SPLIT_COST
+    after_a_part = atoms((0, 20, 0), (20, 40, 1), (40, 60, 1))
+    assert lattice._costs(after_a_part, 2, 3, HEIGHT) == lattice.SPLIT_COST
     three = atoms((0, 20, 0), (20, 40, 1), (40, 60, 2))
     assert math.isclose(lattice._costs(three, 0, 3, HEIGHT), 2 * lattice.MERGE_COST)
     wide = atoms((0, 90, 0))

@@ -167,6 +167,10 @@ def test_grey_at_exactly_the_ink_threshold_is_paper(reader):
     assert [d.box for d in reader.read_ink(grey).digits] == [alone]
 
 
+def test_a_digit_read_from_an_image_names_the_pieces_of_ink_it_is_made_of(reader):
+    assert [d.pieces for d in reader.read_ink(seven_ink()).digits] == [(0,)]
+
+
 def test_a_faint_float_drawing_above_the_threshold_is_read(reader):
     ink = seven_ink().astype(np.float64) / 255
     (faint,) = reader.read_ink(ink * 0.25).digits  # a quarter of full ink
